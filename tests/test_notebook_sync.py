@@ -1,0 +1,58 @@
+"""The notebooks' teaching code and dnn_utils.py must not drift apart."""
+import ast
+import importlib.util
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+spec = importlib.util.spec_from_file_location("nbtool", ROOT / "tools" / "nb.py")
+nbtool = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(nbtool)
+
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
+
+# Every step of the course must be shown in some notebook, cell for cell.
+TAUGHT = [
+    "initialize_parameters",
+    "linear_forward", "linear_activation_forward", "L_model_forward",
+    "compute_cost",
+    "relu_backward", "sigmoid_backward", "linear_backward", "linear_activation_backward",
+    "L_model_backward",
+    "update_parameters",
+    "L_layer_model",
+]
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
+def test_saved_cells_match_module(notebook):
+    problems = nbtool.drift(notebook)
+    assert not problems, "\n\n".join(problems) + "\n\nRun `python tools/nb.py sync` (dnn_utils.py is the source)."
+
+
+def test_every_course_step_is_shown():
+    if not NOTEBOOKS:
+        pytest.skip("no notebooks yet")
+    shown = set()
+    for path in NOTEBOOKS:
+        nb = nbformat.read(path, as_version=4)
+        for _, cell in nbtool.saved_cells(nb):
+            shown |= set(nbtool.cell_functions(cell.source))
+    missing = [name for name in TAUGHT if name not in shown]
+    assert not missing, f"these dnn_utils functions appear in no notebook #@save cell: {missing}"
+
+
+def test_drift_is_detected(tmp_path):
+    """The check itself can fail: a one-character change to a saved cell is reported."""
+    src = nbtool.module_functions()["linear_forward"]
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(nbtool.MARKER + "\n" + src.replace("W @ A + b", "A @ W + b"))]
+    path = tmp_path / "drifted.ipynb"
+    nbformat.write(nb, path)
+    problems = nbtool.drift(path)
+    assert len(problems) == 1 and "linear_forward differs" in problems[0]
+    nbtool.sync(path, nbtool.module_functions())
+    assert nbtool.drift(path) == []
+    assert ast.dump(ast.parse(nbformat.read(path, as_version=4).cells[0].source)) == \
+        ast.dump(ast.parse(nbtool.MARKER + "\n" + src))
