@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -64,11 +65,13 @@ def _check_matrix(name, A, rows=None):
         raise ValueError(f"{name} contains NaN or inf; clean the data first")
 
 
-def _check_labels(Y, m=None):
-    """Check that Y is a (1, m) array of 0/1 labels."""
+def _check_labels(Y, m=None, other="X"):
+    """Check that Y is a (1, m) array of 0/1 labels; m is the number of columns of `other`."""
     _check_matrix("Y", Y, rows=1)
+    if Y.shape[1] == 0:
+        raise ValueError("Y has no examples (shape (1, 0)); at least one is needed")
     if m is not None and Y.shape[1] != m:
-        raise ValueError(f"X has {m} examples (columns) but Y has {Y.shape[1]}; "
+        raise ValueError(f"{other} has {m} examples (columns) but Y has {Y.shape[1]}; "
                          f"they must match, one label per example")
     bad = ~((Y == 0) | (Y == 1))
     if np.any(bad):
@@ -111,7 +114,8 @@ def _num_layers(parameters):
 
 
 def _check_learning_rate(learning_rate):
-    if not np.isfinite(learning_rate) or learning_rate <= 0:
+    if (isinstance(learning_rate, bool) or not isinstance(learning_rate, (int, float, np.number))
+            or not np.isfinite(learning_rate) or learning_rate <= 0):
         raise ValueError(f"learning_rate must be a positive number, found {learning_rate!r}")
 
 
@@ -240,7 +244,8 @@ def initialize_parameters(layer_dims, scale="xavier", seed=None, dtype=np.float6
             std = np.sqrt(1.0 / n_prev)
         elif scale == "he":
             std = np.sqrt(2.0 / n_prev)
-        elif isinstance(scale, (int, float)) and not isinstance(scale, bool) and scale > 0:
+        elif (isinstance(scale, (int, float)) and not isinstance(scale, bool)
+              and np.isfinite(scale) and scale > 0):
             std = float(scale)
         else:
             raise ValueError(f"scale must be 'xavier', 'he' or a positive number, found {scale!r}")
@@ -297,7 +302,7 @@ def linear_forward(A, W, b):
     Z -- (n[l], m)
     cache -- (A, W, b), kept for linear_backward
     """
-    if W.shape[1] != A.shape[0] or b.shape != (W.shape[0], 1):
+    if A.ndim != 2 or W.ndim != 2 or W.shape[1] != A.shape[0] or b.shape != (W.shape[0], 1):
         raise ValueError(f"linear_forward expects A (n_prev, m), W (n, n_prev), b (n, 1); "
                          f"found A {A.shape}, W {W.shape}, b {b.shape}")
     Z = W @ A + b  # Z[l] = W[l]·A[l-1] + b[l]: W on the left, one column per example
@@ -374,7 +379,7 @@ def compute_cost(AL, Y):
             machine epsilon), so the cost stays finite where AL is exactly 0 or 1.
     """
     _check_matrix("AL", AL, rows=1)
-    _check_labels(Y, AL.shape[1])
+    _check_labels(Y, AL.shape[1], other="AL")
     if np.any((AL < 0) | (AL > 1)):
         raise ValueError("AL must hold probabilities in [0, 1]; pass the sigmoid output, not Z")
     m = Y.shape[1]
@@ -484,6 +489,8 @@ def L_model_backward(AL, Y, caches):
     L = len(caches)
     if np.shape(Y) != np.shape(AL):
         raise ValueError(f"Y must have the shape of AL {np.shape(AL)}, found {np.shape(Y)}")
+    _check_matrix("AL", AL, rows=1)
+    _check_labels(Y)
     grads = {}
     # Output layer. Sigmoid followed by cross-entropy: dAL = -(Y/AL - (1-Y)/(1-AL)) and
     # sigmoid' = AL·(1-AL) multiply to dZ[L] = AL - Y, which stays finite at AL = 0 or 1.
@@ -522,6 +529,10 @@ def update_parameters(parameters, grads, learning_rate):
     missing = [f"d{p}{l}" for l in range(1, L + 1) for p in "Wb" if f"d{p}{l}" not in grads]
     if missing:
         raise ValueError(f"grads is missing {missing} for a {L}-layer network")
+    for k in (f"{p}{l}" for l in range(1, L + 1) for p in "Wb"):
+        if np.shape(grads["d" + k]) != np.shape(parameters[k]):
+            raise ValueError(f"d{k} must have the shape of {k} {np.shape(parameters[k])}, "
+                             f"found {np.shape(grads['d' + k])}")
     for l in range(1, L + 1):
         parameters["W" + str(l)] -= learning_rate * grads["dW" + str(l)]
         parameters["b" + str(l)] -= learning_rate * grads["db" + str(l)]
@@ -591,7 +602,7 @@ def two_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000
     As in the course, the weights start at N(0, 1) * 0.01 unless `init` says otherwise.
     Arguments and returns are those of L_layer_model.
     """
-    if len(layers_dims) != 3:
+    if len(_check_layer_dims(layers_dims)) != 3:
         raise ValueError(f"two_layer_model takes layers_dims = (n_x, n_h, n_y), found {layers_dims!r}")
     return L_layer_model(X, Y, layers_dims, learning_rate, num_iterations, print_cost,
                          init=init, seed=seed, dtype=dtype, print_every=print_every)
@@ -718,15 +729,20 @@ def load_parameters(path):
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"parameter file not found: {path}")
+    with open(path, "rb") as f:
+        magic = f.read(6)
+    if magic.startswith(b"\x93NUMPY"):
+        raise ValueError(f"{path} is a single .npy array, not a .npz archive of W1, b1, ...")
+    if not magic.startswith(b"PK"):
+        raise ValueError(f"{path} is not a .npz archive (a zip file) as written by save_parameters; "
+                         f"found a file starting with {magic!r}")
     try:
         with np.load(path, allow_pickle=False) as data:
             parameters = {k: data[k] for k in data.files}
     except ValueError as e:
         raise ValueError(f"{path} is not a parameters .npz file of plain arrays ({e})") from None
-    except (OSError, EOFError) as e:
+    except (OSError, EOFError, zipfile.BadZipFile) as e:
         raise ValueError(f"{path} is not a readable .npz file ({e})") from None
-    if not isinstance(parameters, dict):
-        raise ValueError(f"{path} is a single array, not a .npz archive of W1, b1, ...")
     _num_layers(parameters)
     return parameters
 
