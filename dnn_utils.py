@@ -96,7 +96,9 @@ def _num_layers(parameters):
     if not isinstance(parameters, dict):
         raise TypeError(f"parameters must be a dict {{'W1': ..., 'b1': ...}}, "
                         f"found {type(parameters).__name__}")
-    L = sum(1 for k in parameters if k.startswith("W"))
+    # L is the highest layer number of any W<l> or b<l>, so a lone b3 or W3 is reported missing its pair
+    L = max((int(k[1:]) for k in parameters
+             if isinstance(k, str) and k[:1] in ("W", "b") and k[1:].isdigit()), default=0)
     expected = [f"{p}{l}" for l in range(1, L + 1) for p in "Wb"]
     missing = [k for k in expected if k not in parameters]
     if L == 0 or missing:
