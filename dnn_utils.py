@@ -570,6 +570,9 @@ def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, 
     _check_matrix("X", X)
     _check_labels(Y, X.shape[1])
     _check_learning_rate(learning_rate)
+    for name, value, least in (("num_iterations", num_iterations, 0), ("print_every", print_every, 1)):
+        if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < least:
+            raise ValueError(f"{name} must be a whole number >= {least}, found {value!r}")
     if dims[0] != X.shape[0] or dims[-1] != 1:
         raise ValueError(f"layers_dims must start with n_x = {X.shape[0]} (the rows of X) and end "
                          f"with 1 output unit; found {list(layers_dims)}")

@@ -66,6 +66,10 @@ CASES = [
       for lr in (0, -0.1, NAN, INF, None, "0.1", True)],
     *[(lambda lr=lr: d.L_layer_model(X4, Y3, [4, 1], learning_rate=lr), ValueError, "learning_rate must be a positive")
       for lr in (0, -1.0, NAN)],
+    # iteration counts
+    *[(lambda n=n: d.L_layer_model(X4, Y3, [4, 1], num_iterations=n), ValueError,
+       "num_iterations must be a whole number >= 0") for n in (-1, 2.5, "10", None)],
+    (lambda: d.L_layer_model(X4, Y3, [4, 1], print_every=0), ValueError, "print_every must be a whole number >= 1"),
     # parameters missing a layer / inconsistent
     (lambda: d.L_model_forward(X4, without(P, "b2")), ValueError, r"missing \['b2'\]"),
     (lambda: d.L_model_forward(X4, without(P, "W2", "b2")), ValueError, r"missing \['W2', 'b2'\]"),
