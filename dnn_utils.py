@@ -558,7 +558,7 @@ def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, 
     print_cost -- print the cost every `print_every` iterations and at the last one
     init -- the `scale` of initialize_parameters: "xavier", "he" or a number
     seed -- int or np.random.Generator for the initialization
-    dtype -- np.float64, or np.float32 to train about twice as fast
+    dtype -- np.float64, or np.float32 to train faster (see the Performance section of the README)
 
     Returns:
     parameters -- the learnt dict "W1", "b1", ..., "WL", "bL"
@@ -576,8 +576,11 @@ def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, 
     if dims[0] != X.shape[0] or dims[-1] != 1:
         raise ValueError(f"layers_dims must start with n_x = {X.shape[0]} (the rows of X) and end "
                          f"with 1 output unit; found {list(layers_dims)}")
-    # One copy of the data, made once, in the training dtype.
-    X = np.ascontiguousarray(X, dtype=dtype)
+    # X in the training dtype, stored example by example (Fortran order: the 12288 pixels
+    # of one image contiguous, as flatten_images makes them). OpenBLAS runs both big
+    # products, W1·X and dZ1·X.T, faster in this layout (benchmarks/bench_training.py),
+    # and a float64 X from flatten_images is used as it is, without a copy.
+    X = np.asfortranarray(X, dtype=dtype)
     Y = Y.astype(dtype)
     parameters = initialize_parameters(dims, scale=init, seed=seed, dtype=dtype)
     costs = []

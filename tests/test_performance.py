@@ -1,0 +1,118 @@
+"""The fast dnn_utils computes what the plain textbook algorithm computes, without copying X.
+
+The textbook version lives in benchmarks/bench_training.py (one copy, also timed there).
+No test here measures time; the memory test uses tracemalloc, which numpy reports to.
+"""
+
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import dnn_utils
+
+BENCH = Path(__file__).resolve().parent.parent / "benchmarks" / "bench_training.py"
+
+
+@pytest.fixture(scope="module")
+def bench():
+    spec = importlib.util.spec_from_file_location("bench_training", BENCH)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def random_data(n_x, m, seed=0, dtype=np.float64):
+    rng = np.random.default_rng(seed)
+    X = rng.random((n_x, m)).astype(dtype)
+    Y = (rng.random((1, m)) < 0.4).astype(dtype)
+    Y[0, :2] = [0, 1]  # both classes present
+    return X, Y
+
+
+def step_gradients(bench, X, Y, layers_dims, seed=1):
+    """One step's dW, db from dnn_utils and from the textbook version, same parameters."""
+    parameters = dnn_utils.initialize_parameters(layers_dims, seed=seed)
+    AL, caches = dnn_utils.L_model_forward(X, parameters)
+    fast = dnn_utils.L_model_backward(AL, Y, caches)
+    AL_t, caches_t = bench.textbook_forward(X, parameters)
+    plain = bench.textbook_backward(AL_t, Y, caches_t)
+    keys = [f"d{p}{l}" for l in range(1, len(layers_dims)) for p in "Wb"]
+    return {k: (fast[k], plain[k]) for k in keys}
+
+
+@pytest.mark.parametrize("layers_dims, m", [
+    ([6, 5, 4, 3, 1], 11),          # a small random net
+    ([12288, 20, 7, 5, 1], 5),      # the course's shape, a few examples
+])
+def test_one_step_gradients_match_textbook(bench, layers_dims, m):
+    X, Y = random_data(layers_dims[0], m)
+    for key, (fast, plain) in step_gradients(bench, X, Y, layers_dims).items():
+        assert fast.shape == plain.shape, key
+        assert bench.relative_difference(fast, plain) <= 1e-10, key
+
+
+def test_one_step_gradients_match_in_fortran_layout(bench):
+    """L_layer_model trains on a Fortran-ordered X; the gradients do not depend on the layout."""
+    X, Y = random_data(300, 17, seed=3)
+    for order in "CF":
+        Xo = np.asarray(X, order=order)
+        for key, (fast, plain) in step_gradients(bench, Xo, Y, [300, 8, 4, 1]).items():
+            assert bench.relative_difference(fast, plain) <= 1e-10, (order, key)
+
+
+def test_training_costs_match_textbook(bench):
+    X, Y = random_data(40, 30, seed=2)
+    layers_dims = [40, 10, 5, 1]
+    _, costs = dnn_utils.L_layer_model(X, Y, layers_dims, learning_rate=0.05, num_iterations=600,
+                                      seed=1)
+    initial = dnn_utils.initialize_parameters(layers_dims, seed=1)
+    _, costs_t = bench.textbook_model(X, Y, initial, learning_rate=0.05, num_iterations=600)
+    assert len(costs) == len(costs_t) == 6
+    assert costs[-1] < costs[0]  # it did learn
+    np.testing.assert_allclose(costs, costs_t, rtol=0, atol=1e-6)
+
+
+def test_one_iteration_does_not_copy_X(bench):
+    """Peak extra allocation of one training iteration is at most a quarter of X."""
+    X, Y = random_data(4096, 209, seed=4)
+    for dtype in (np.float64, np.float32):
+        Xd = X.astype(dtype)
+        peak, X_train = bench.iteration_peak_memory(Xd, Y, dtype, layers_dims=[4096, 20, 7, 5, 1])
+        assert peak <= 0.25 * X_train.nbytes, (dtype, peak, X_train.nbytes)
+
+
+def test_no_copy_of_X_from_flatten_images():
+    """flatten_images lays X out example by example, and L_layer_model trains on it as it is."""
+    images = np.random.default_rng(5).integers(0, 256, size=(7, 4, 4, 3), dtype=np.uint8)
+    X = dnn_utils.flatten_images(images)
+    assert X.flags.f_contiguous
+    seen = []
+    forward = dnn_utils.L_model_forward
+    try:
+        dnn_utils.L_model_forward = lambda X_train, p: (seen.append(X_train), forward(X_train, p))[1]
+        dnn_utils.L_layer_model(X, np.array([[0, 1, 0, 1, 1, 0, 1]]), [48, 3, 1], num_iterations=2)
+    finally:
+        dnn_utils.L_model_forward = forward
+    assert len(seen) == 2 and all(np.shares_memory(s, X) for s in seen)
+
+
+def test_float32_training_keeps_float32_and_matches_float64():
+    X, Y = random_data(50, 40, seed=6)
+    layers_dims = [50, 8, 4, 1]
+    p64, c64 = dnn_utils.L_layer_model(X, Y, layers_dims, learning_rate=0.05, num_iterations=500)
+    p32, c32 = dnn_utils.L_layer_model(X, Y, layers_dims, learning_rate=0.05, num_iterations=500,
+                                       dtype=np.float32)
+    assert all(v.dtype == np.float32 for v in p32.values())
+    assert all(v.dtype == np.float64 for v in p64.values())
+    np.testing.assert_allclose(c32, c64, rtol=1e-4, atol=1e-5)
+    for k in p64:
+        assert np.max(np.abs(p32[k] - p64[k])) < 1e-3, k
+
+
+def test_gradient_check_stays_float64():
+    """gradient_check works in float64 even for float32 parameters."""
+    X, Y = random_data(4, 6, seed=7)
+    parameters = dnn_utils.initialize_parameters([4, 3, 1], seed=1, dtype=np.float32)
+    assert dnn_utils.gradient_check(parameters, X.astype(np.float32), Y) < 1e-7
