@@ -46,7 +46,7 @@ DEFAULT_SEED = 1
 DEFAULT_N_TRAIN = 209
 DEFAULT_N_TEST = 50
 # Fraction of cats, as in the course files (72/209 train, 33/50 test).
-CAT_FRACTION = {"train": 72 / 209, "test": 33 / 50}
+CAT_FRACTION = {"train": 0.5, "test": 0.5}
 SPLIT_KEY = {"train": 0, "test": 1}
 CLASSES = np.array([b"non-cat", b"cat"], dtype="S7")
 
@@ -60,7 +60,7 @@ FUR_COLOURS = {
     "grey": (132, 132, 138), "brown": (118, 84, 58), "cream": (228, 198, 156),
     "dark grey": (74, 74, 80), "golden": (196, 156, 86),
 }
-FUR_PATTERNS = ("solid", "solid", "tabby", "tabby", "calico", "bicolour", "spots")
+FUR_PATTERNS = ("solid", "solid", "solid", "tabby", "tabby", "calico", "bicolour", "spots")
 EYE_COLOURS = ((120, 170, 60), (200, 170, 40), (210, 130, 40), (90, 150, 200),
                (90, 60, 30), (40, 30, 20))
 PINK = (222, 150, 150)
@@ -76,7 +76,7 @@ def random_colour(rng):
     """Any colour: half the time a fur colour, else uniform RGB."""
     if rng.random() < 0.5:
         return jitter(rng, pick(rng, list(FUR_COLOURS.values())), 30)
-    return tuple(int(v) for v in rng.integers(0, 256, size=3))
+    return tuple(int(v) for v in rng.integers(40, 216, size=3))
 
 
 def shade(colour, factor):
@@ -192,7 +192,7 @@ def head_silhouette(sub, f, rng, ears):
     ellipse(md, f, 0, 0, hw, hh, 255)
     inner = []
     if ears in ("pointed", "big pointed"):
-        height = uniform(rng, 0.45, 0.8) * (1.3 if ears == "big pointed" else 1.0)
+        height = uniform(rng, 0.6, 0.9) * (1.2 if ears == "big pointed" else 1.0)
         half = uniform(rng, 0.22, 0.32)
         root, splay = uniform(rng, 0.4, 0.62), uniform(rng, 0.0, 0.3)
         for side in (-1, 1):
@@ -233,8 +233,8 @@ def draw_inner_ears(sub, f, inner, colour):
 def draw_eyes(sub, f, rng, style, y, dx, size, xs=(-1, 1)):
     """Eyes: 'slit' (cat-like almond, vertical pupil), 'round', 'ring' (owl)."""
     d = sub.draw
-    iris = jitter(rng, pick(rng, EYE_COLOURS), 12)
-    closed = style == "slit" and rng.random() < 0.08
+    iris = jitter(rng, pick(rng, EYE_COLOURS[:4] if style == "slit" else EYE_COLOURS), 12)
+    closed = style == "slit" and rng.random() < 0.03
     for side in xs:
         x = side * dx
         if closed:
@@ -269,7 +269,7 @@ def draw_whiskers(sub, f, rng, origin_x, origin_y, sides=(-1, 1)):
 def draw_cat_face(sub, f, rng, hw, hh, whiskers=True):
     """Cat features: almond eyes, small triangular nose, 'w' mouth, whiskers."""
     d = sub.draw
-    ey, edx, es = uniform(rng, -0.15, 0.05), uniform(rng, 0.32, 0.45) * hw, uniform(rng, 0.14, 0.22)
+    ey, edx, es = uniform(rng, -0.1, 0.0), uniform(rng, 0.36, 0.42) * hw, uniform(rng, 0.18, 0.24)
     draw_eyes(sub, f, rng, "slit", ey, edx, es)
     ny = ey + uniform(rng, 0.25, 0.38)
     nose = pick(rng, [PINK, (170, 100, 100), (40, 35, 35)])
@@ -308,7 +308,7 @@ def cat_face(scene, f, rng):
             sub.mdraw.polygon(f.pts([(side * hw * 0.8, -0.1), (side * (hw + 0.18), 0.3),
                                      (side * hw * 0.7, 0.5)]), fill=255)
     sub.fill_fur(tex)
-    draw_inner_ears(sub, f, inner, jitter(rng, PINK, 25) if rng.random() < 0.7 else shade(base, 70))
+    draw_inner_ears(sub, f, inner, jitter(rng, PINK, 25) if rng.random() < 0.85 else shade(base, 70))
     draw_cat_face(sub, f, rng, hw, hh)
     return sub
 
@@ -357,22 +357,23 @@ def cat_sitting(scene, f, rng):
 
 
 def animal_head(ears, face):
-    """Build a drawer for a non-cat animal with the given ears and face."""
+    """Build a drawer for a non-cat animal with the given ears and face.
+
+    ``ears`` is one ear style or a tuple of styles to pick from per image.
+    """
 
     def drawer(scene, f, rng):
         sub = Subject()
+        style = pick(rng, ears) if isinstance(ears, tuple) else ears
         tex, base = fur_texture(rng, f)
-        if ears == "floppy":
-            hw, hh, inner = head_silhouette(sub, f, rng, "none")
-        else:
-            hw, hh, inner = head_silhouette(sub, f, rng, ears)
+        hw, hh, inner = head_silhouette(sub, f, rng, "none" if style == "floppy" else style)
         if face == "fox":  # narrow chin / snout
             sub.mdraw.polygon(f.pts([(-hw, 0), (hw, 0), (0, hh + 0.45)]), fill=255)
         if rng.random() < 0.4:
             ellipse(sub.mdraw, f, 0, 1.6, uniform(rng, 0.9, 1.4), 1.0, 255)
         sub.fill_fur(tex)
         draw_inner_ears(sub, f, inner, shade(base, 70) if rng.random() < 0.5 else PINK)
-        if ears == "floppy":
+        if style == "floppy":
             ear = shade(base, int(rng.integers(50, 90)))
             for side in (-1, 1):
                 ellipse(sub.draw, f, side * hw * 0.95, 0.1, uniform(rng, 0.2, 0.3),
@@ -397,6 +398,7 @@ def animal_head(ears, face):
             draw_cat_face(sub, f, rng, hw, hh)
         return sub
 
+    drawer.animal = True
     return drawer
 
 
@@ -664,15 +666,20 @@ def landscape(rng):
 # --------------------------------------------------------------------------
 # Scene assembly.
 # --------------------------------------------------------------------------
-CAT_DRAWERS = ((cat_face, 5), (cat_profile, 2), (cat_sitting, 3))
+CAT_DRAWERS = ((cat_face, 8), (cat_profile, 1), (cat_sitting, 1))
 NONCAT_DRAWERS = (
-    (animal_head("floppy", "dog"), 4), (animal_head("pointed", "dog"), 3),
-    (animal_head("big pointed", "fox"), 3), (animal_head("long", "rabbit"), 2),
-    (animal_head("round", "dog"), 2), (animal_head("tufts", "owl"), 2),
-    (animal_head("round", "cat"), 1), (animal_head("none", "cat"), 1),
-    (object_drawer(OBJECTS), 8), (object_drawer(HARD_OBJECTS), 2),
-    ("landscape", 1), ("texture", 1),
+    (animal_head("floppy", "dog"), 3), (animal_head("pointed", "dog"), 1),
+    (animal_head("big pointed", "fox"), 1), (animal_head("long", "rabbit"), 1),
+    (animal_head("round", "dog"), 1), (animal_head("tufts", "owl"), 1),
+    (animal_head(("round", "none"), "cat"), 1),
+    (object_drawer(OBJECTS), 18), (object_drawer(HARD_OBJECTS), 1),
+    ("landscape", 4), ("texture", 2),
 )
+
+
+def is_animal(drawer):
+    """True for the drawers of cats and other animals (not objects)."""
+    return getattr(drawer, "animal", False) or any(drawer is d for d, _ in CAT_DRAWERS)
 
 
 def weighted_pick(rng, table):
@@ -709,15 +716,18 @@ def occlude(img, rng):
 
 def finish(img, rng):
     """Blur, downsample, then lighting, colour cast and noise (integer maths)."""
-    radius = pick(rng, [0, 0, 0, 1, 1, 2, 3])
+    radius = pick(rng, [0, 0, 0, 0, 1, 1, 2])
     if radius:
         img = img.filter(ImageFilter.GaussianBlur(radius))
     img = img.resize((SIZE, SIZE), Image.Resampling.LANCZOS)
     arr = np.asarray(img, dtype=np.int32)
-    gain = rng.integers(75, 126, size=3) if rng.random() < 0.5 else np.full(3, int(rng.integers(70, 131)))
-    offset = int(rng.integers(-30, 31))
+    if rng.random() < 0.5:  # colour cast
+        gain = rng.integers(85, 116, size=3)
+    else:  # brightness
+        gain = np.full(3, int(rng.integers(75, 126)))
+    offset = int(rng.integers(-20, 21))
     arr = arr * gain // 100 + offset
-    noise = pick(rng, [0, 0, 4, 8, 16])
+    noise = pick(rng, [0, 0, 0, 3, 6, 10])
     if noise:
         arr = arr + rng.integers(-noise, noise + 1, size=arr.shape)
     return np.clip(arr, 0, 255).astype(np.uint8)
@@ -733,18 +743,22 @@ def render_image(rng, is_cat):
         scene = bg_texture(rng)
     else:
         tall = drawer is cat_sitting
-        scale = uniform(rng, 0.1, 0.15) if tall else uniform(rng, 0.16, 0.32)
-        if rng.random() < 0.12:  # close-up, partially cropped
-            scale *= 1.6
+        if is_animal(drawer):  # portraits: big and centred
+            scale = uniform(rng, 0.13, 0.15) if tall else uniform(rng, 0.3, 0.36)
+            cx = uniform(rng, 0.46, 0.54) * RENDER
+            cy = (uniform(rng, 0.22, 0.26) if tall else uniform(rng, 0.52, 0.58)) * RENDER
+        else:  # objects: anywhere, any size
+            scale = uniform(rng, 0.15, 0.32)
+            cx, cy = uniform(rng, 0.3, 0.7) * RENDER, uniform(rng, 0.3, 0.7) * RENDER
+        if rng.random() < 0.08:  # close-up, partially cropped
+            scale *= 1.4
         s = scale * RENDER
-        cx = uniform(rng, 0.3, 0.7) * RENDER
-        cy = (uniform(rng, 0.18, 0.35) if tall else uniform(rng, 0.35, 0.65)) * RENDER
         f = Frame(cx, cy, s, mirror=rng.random() < 0.5)
         sub = drawer(scene, f, rng)
-        angle = int(rng.integers(-15, 16))
+        angle = int(rng.integers(-6, 7))
         layer = sub.layer.rotate(angle, Image.Resampling.BICUBIC, center=(int(cx), int(cy)))
         scene.paste(layer, (0, 0), layer)
-    if rng.random() < 0.2:
+    if rng.random() < 0.1:
         occlude(scene, rng)
     return finish(scene, rng)
 
