@@ -807,6 +807,7 @@ def write_h5(path, prefix, x, y):
             h5.create_dataset(f"{prefix}_set_x", data=x, compression="gzip", compression_opts=9)
             h5.create_dataset(f"{prefix}_set_y", data=y.astype(np.int64), compression="gzip")
             h5.create_dataset("list_classes", data=CLASSES)
+        os.chmod(tmp, 0o644)  # mkstemp makes files private; a dataset is for reading
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
