@@ -65,15 +65,42 @@ def drift(notebook: Path, functions: dict[str, str] | None = None) -> list[str]:
     return problems
 
 
+def is_solution_cell(cell) -> bool:
+    """True for a cell that nbgrader treats as a student's answer (classroom edition)."""
+    return bool(cell.get("metadata", {}).get("nbgrader", {}).get("solution"))
+
+
+def with_solution_markers(src: str) -> str:
+    """A function's source with its body (after the docstring) between nbgrader's markers.
+
+    nbgrader replaces what lies between ``### BEGIN SOLUTION`` and ``### END SOLUTION``
+    with a stub in the student release; the signature and the docstring stay visible.
+    The markers are comments, so the cell still equals the module (AST comparison).
+    """
+    fn = ast.parse(src).body[0]
+    lines = src.splitlines()
+    # everything after the docstring, comments included, is the answer
+    start = fn.body[0].end_lineno if ast.get_docstring(fn) is not None else fn.body[0].lineno - 1
+    while not lines[start].strip():
+        start += 1
+    indent = lines[start][:len(lines[start]) - len(lines[start].lstrip())]
+    return "\n".join(lines[:start] + [indent + "### BEGIN SOLUTION"] + lines[start:]
+                     + [indent + "### END SOLUTION"])
+
+
 def sync(notebook: Path, functions: dict[str, str]) -> bool:
-    """Rewrite the functions of each #@save cell from the module. Returns True if changed."""
+    """Rewrite the functions of each #@save cell from the module. Returns True if changed.
+
+    In a graded (nbgrader solution) cell each function body is wrapped in solution markers.
+    """
     import nbformat
 
     nb = nbformat.read(notebook, as_version=4)
     changed = False
     for _, cell in saved_cells(nb):
         names = list(cell_functions(cell.source))
-        new = MARKER + "\n" + "\n\n\n".join(functions[n] for n in names if n in functions)
+        wrap = with_solution_markers if is_solution_cell(cell) else (lambda s: s)
+        new = MARKER + "\n" + "\n\n\n".join(wrap(functions[n]) for n in names if n in functions)
         if new != cell.source:
             cell.source, changed = new, True
     if changed:

@@ -1,0 +1,13 @@
+# nbgrader configuration of the classroom edition. Run every nbgrader command from this
+# folder (or from a copy of it holding this file and source/): see README.md.
+c = get_config()  # noqa: F821 (nbgrader provides get_config)
+
+c.CourseDirectory.course_id = "dnn-from-scratch"
+# the gradebook is a SQLite file next to this one (the default); nothing needs a network
+c.CourseDirectory.db_url = "sqlite:///gradebook.db"
+# what a student sees where a solution was
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+# the cat classifier trains two networks for a minute or so; leave room on a slow machine
+c.Execute.timeout = 900
+# the student edition of dnn_utils.py (source/<assignment>/dnn_utils.py) is copied over
+# whatever a student submits, so every submission is graded with the same helpers

@@ -1,0 +1,278 @@
+"""The classroom edition: nbgrader releases generated from the series, and graded.
+
+One course folder is built in a temporary directory (classroom/build.py), every
+assignment's student release is generated with `nbgrader generate_assignment`, and
+submissions are auto-graded with `nbgrader autograde`, offline:
+
+* "untouched": the release as handed out        -> 0 points on every graded cell
+* "solutions": the release with the instructor's answers pasted in -> full points
+* one student per bug of the seed post           -> the affected cells lose points,
+                                                    with a message naming the bug
+"""
+from __future__ import annotations
+
+import ast
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+spec = importlib.util.spec_from_file_location("classroom_build", ROOT / "classroom" / "build.py")
+build = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(build)
+
+ASSIGNMENTS = build.ASSIGNMENTS
+
+# The seed post's bugs, as edits of one line of the instructor's answer:
+# (assignment, the line in the solution, the buggy line(s), cells that must lose points,
+#  cells of the same notebook that must keep full points, what the message must say)
+BUGS = {
+    "bug_AW": ("02_forward_propagation", "Z = W @ A + b", "Z = np.dot(A, W) + b",
+               ["test_linear_forward"], [], "A·W"),
+    "bug_A_prev": ("02_forward_propagation", "AL, cache = linear_activation_forward(A, ",
+                   "AL, cache = linear_activation_forward(A_prev, ",
+                   ["test_L_model_forward"], ["test_linear_forward", "test_linear_activation_forward"],
+                   "A_prev"),
+    "bug_Z_lt_0": ("04_backward_propagation", "dZ = dA * (Z > 0)",
+                   "dZ = np.array(dA, copy=True)\n    dZ[Z < 0] = 0",
+                   ["test_sigmoid_backward"], ["test_linear_backward", "test_L_model_backward"],
+                   "Z <= 0"),
+    "bug_no_1_over_m": ("04_backward_propagation", "dW = (dZ / m) @ A_prev.T", "dW = dZ @ A_prev.T",
+                        ["test_linear_backward", "test_L_model_backward"], ["test_sigmoid_backward"],
+                        "times too large"),
+}
+
+# Lines that an answer shares with ordinary code the release must show: how the course's
+# functions are called (every course shows that) and bare control flow.
+ALLOWED_SHARED_LINES = {
+    "AL, caches = L_model_forward(X, parameters)",
+    "grads = L_model_backward(AL, Y, caches)",
+    "else:",
+}
+
+
+def nbgrader(course: Path, *args: str, env: dict | None = None) -> str:
+    """Run one nbgrader command in the course folder; fail the test with its output if it fails."""
+    run_env = dict(os.environ, **(env or {}))
+    # nbgrader calls the `alembic` script of its own environment when it creates the gradebook
+    run_env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + run_env.get("PATH", "")
+    proc = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, env=run_env,
+                          capture_output=True, text=True, timeout=1800)
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 0, f"nbgrader {' '.join(args)} failed:\n{output[-4000:]}"
+    return output
+
+
+def solution_regions(nb) -> dict[str, str]:
+    """{grade_id: source} of the solution cells."""
+    return {c.metadata["nbgrader"]["grade_id"]: c.source for c in nb.cells
+            if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution")}
+
+
+def answered(release_nb, source_nb, edit=None):
+    """The release notebook with the instructor's answers pasted into its solution cells."""
+    nb = nbformat.from_dict(release_nb)
+    answers = solution_regions(source_nb)
+    for cell in nb.cells:
+        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        if cell.get("metadata", {}).get("nbgrader", {}).get("solution"):
+            cell.source = answers[grade_id]
+            if edit:
+                old, new = edit
+                cell.source = cell.source.replace(old, new)
+    return nb
+
+
+def submit(course: Path, student: str, assignment: str, nb) -> None:
+    folder = course / "submitted" / student / assignment
+    folder.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, folder / f"{assignment}.ipynb")
+
+
+def scores(course: Path, student: str, assignment: str) -> dict[str, tuple[float, float]]:
+    from nbgrader.api import Gradebook
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+            sub = gb.find_submission_notebook(assignment, assignment, student)
+            return {g.name: (g.score, g.max_score) for g in sub.grades}
+
+
+def error_messages(course: Path, student: str, assignment: str) -> dict[str, str]:
+    """{grade_id: the error the student sees} for the graded cells that failed."""
+    nb = nbformat.read(course / "autograded" / student / assignment / f"{assignment}.ipynb", 4)
+    out = {}
+    for cell in nb.cells:
+        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        for o in cell.get("outputs", []):
+            if o.output_type == "error":
+                out[grade_id or f"cell: {cell.source[:60]!r}"] = f"{o.ename}: {o.evalue}"
+    return out
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    course = tmp_path_factory.mktemp("course")
+    build.build(course)
+    shutil.copyfile(ROOT / "classroom" / "nbgrader_config.py", course / "nbgrader_config.py")
+    for assignment in ASSIGNMENTS:
+        nbgrader(course, "generate_assignment", assignment, "--force")
+    source = {a: nbformat.read(course / "source" / a / f"{a}.ipynb", 4) for a in ASSIGNMENTS}
+    release = {a: nbformat.read(course / "release" / a / f"{a}.ipynb", 4) for a in ASSIGNMENTS}
+    for a in ASSIGNMENTS:
+        submit(course, "untouched", a, release[a])
+        submit(course, "solutions", a, answered(release[a], source[a]))
+    for student, (a, old, new, *_rest) in BUGS.items():
+        assert any(old in s for s in solution_regions(source[a]).values()), f"{student}: {old!r} is not in the answer"
+        submit(course, student, a, answered(release[a], source[a], edit=(old, new)))
+    # In order, so that each assignment finds the student's earlier ones (see _yours in the
+    # student module). A bug student hands in one assignment; for the earlier steps it uses,
+    # DNN_COURSE_DIR points at the solutions student's graded work.
+    for a in ASSIGNMENTS:
+        nbgrader(course, "autograde", a, "--create",
+                 env={"DNN_COURSE_DIR": str(course / "autograded" / "solutions")})
+    return course
+
+
+def test_every_assignment_has_graded_cells(course):
+    for a in ASSIGNMENTS:
+        grades = scores(course, "solutions", a)
+        assert grades, f"{a} has no graded cell"
+
+
+def test_untouched_release_scores_zero(course):
+    for a in ASSIGNMENTS:
+        for cell, (score, max_score) in scores(course, "untouched", a).items():
+            assert max_score > 0 and score == 0, f"{a} {cell}: {score}/{max_score} for the untouched release"
+
+
+def test_instructor_answers_score_full_marks_without_errors(course):
+    for a in ASSIGNMENTS:
+        for cell, (score, max_score) in scores(course, "solutions", a).items():
+            assert score == max_score, f"{a} {cell}: {score}/{max_score}: {error_messages(course, 'solutions', a)}"
+        # no cell of the assignment may fail either: a failing demo cell would confuse students
+        assert error_messages(course, "solutions", a) == {}, a
+
+
+@pytest.mark.parametrize("student", list(BUGS))
+def test_seed_post_bug_loses_points_with_a_clear_message(course, student):
+    a, _old, _new, lose, keep, message = BUGS[student]
+    grades = scores(course, student, a)
+    errors = error_messages(course, student, a)
+    for cell in lose:
+        score, max_score = grades[cell]
+        assert score < max_score, f"{student}: {cell} kept {score}/{max_score}"
+    for cell in keep:
+        score, max_score = grades[cell]
+        assert score == max_score, f"{student}: {cell} lost points ({score}/{max_score}): {errors.get(cell)}"
+    assert message in errors[lose[0]], f"{student}: the message of {lose[0]} does not say {message!r}: {errors[lose[0]]}"
+
+
+def _code_lines(text: str) -> set[str]:
+    return {line.strip() for line in text.splitlines() if line.strip() and not line.strip().startswith("#")}
+
+
+def test_release_reveals_no_solution(course):
+    answers = set()
+    for a in ASSIGNMENTS:
+        for source in solution_regions(nbformat.read(course / "source" / a / f"{a}.ipynb", 4)).values():
+            inside = False
+            for line in source.splitlines():
+                if line.strip() == "### BEGIN SOLUTION":
+                    inside = True
+                elif line.strip() == "### END SOLUTION":
+                    inside = False
+                elif inside:
+                    answers |= _code_lines(line)
+    assert len(answers) > 50  # the answers were found at all
+    handed_out = _code_lines((course / "release" / ASSIGNMENTS[0] / "dnn_utils.py").read_text())
+    revealing = answers - ALLOWED_SHARED_LINES - handed_out
+    # the key lines of the answers are among those checked
+    for line in ["Z = W @ A + b  # Z[l] = W[l]·A[l-1] + b[l]: W on the left, one column per example",
+                 "dZ = AL - Y", "dW = (dZ / m) @ A_prev.T", "dZ = dA * (Z > 0)"]:
+        assert line in revealing, line
+    for a in ASSIGNMENTS:
+        nb = nbformat.read(course / "release" / a / f"{a}.ipynb", 4)
+        text = "\n".join(c.source for c in nb.cells)
+        found = sorted(_code_lines(text) & revealing)
+        assert not found, f"the release of {a} shows lines of the answers: {found}"
+        assert "BEGIN HIDDEN TESTS" not in text and "BEGIN SOLUTION" not in text
+        stubs = [c for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("solution")]
+        assert stubs and all("raise NotImplementedError()" in c.source for c in stubs)
+        assert not any(c.get("outputs") for c in nb.cells if c.cell_type == "code"), f"{a}: outputs in the release"
+        module = (course / "release" / a / "dnn_utils.py").read_text()
+        assert not _code_lines(module) & revealing, f"the release module of {a} shows answers"
+
+
+def test_student_module_keeps_the_helpers_and_stubs_the_answers(course, tmp_path, monkeypatch):
+    folder = tmp_path / "06_cat_classifier"
+    shutil.copytree(course / "release" / "06_cat_classifier", folder)
+    monkeypatch.chdir(folder)
+    monkeypatch.delenv("DNN_COURSE_DIR", raising=False)
+    spec = importlib.util.spec_from_file_location("student_dnn_utils", folder / "dnn_utils.py")
+    student = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(student)
+    import numpy as np
+
+    train_x, train_y, test_x, test_y, classes = student.load_data()      # data loading works
+    assert train_x.shape == (209, 64, 64, 3) and list(classes) == [b"non-cat", b"cat"]
+    A, Z = student.sigmoid(np.array([[0.0]]))                              # the handed-out activations
+    assert A[0, 0] == 0.5 and student.relu(np.array([[-1.0, 2.0]]))[0].tolist() == [[0.0, 2.0]]
+    assert student.accuracy(np.array([[1, 0]]), np.array([[1, 1]])) == 0.5
+    with pytest.raises(NotImplementedError, match="01_initialization"):    # no earlier work: a clear message
+        student.initialize_parameters([2, 1], seed=0)
+    # with the student's finished 02 next to it, predict (not graded) runs the student's L_model_forward
+    source02 = nbformat.read(course / "source" / "02_forward_propagation" / "02_forward_propagation.ipynb", 4)
+    release02 = nbformat.read(course / "release" / "02_forward_propagation" / "02_forward_propagation.ipynb", 4)
+    (tmp_path / "02_forward_propagation").mkdir()
+    nbformat.write(answered(release02, source02), tmp_path / "02_forward_propagation" / "02_forward_propagation.ipynb")
+    params = {"W1": np.array([[1.0, -1.0]]), "b1": np.array([[0.0]])}
+    assert student.predict(np.array([[2.0, 0.0], [1.0, 3.0]]), params).tolist() == [[1, 0]]
+    # an unfinished answer is reported as such
+    nbformat.write(release02, tmp_path / "02_forward_propagation" / "02_forward_propagation.ipynb")
+    student._YOURS.clear()
+    with pytest.raises(NotImplementedError, match="not written yet"):
+        student.predict(np.array([[2.0, 0.0], [1.0, 3.0]]), params)
+
+
+def test_nbgrader_validate_tells_a_student_before_submitting(course, tmp_path):
+    a = "03_cost"
+    folder = tmp_path / a
+    shutil.copytree(course / "release" / a, folder)
+    release = nbformat.read(folder / f"{a}.ipynb", 4)
+    nbformat.write(answered(release, nbformat.read(course / "source" / a / f"{a}.ipynb", 4)),
+                   folder / "done.ipynb")
+    out = nbgrader(course, "validate", str(folder / "done.ipynb"))
+    assert "Success! Your notebook passes all the tests." in out, out[-2000:]
+    out = nbgrader(course, "validate", str(folder / f"{a}.ipynb"))
+    assert "VALIDATION FAILED" in out and "NotImplementedError" in out, out[-2000:]
+
+
+def test_instructor_notebooks_are_marked_up_for_nbgrader():
+    """Every graded function is a solution cell with markers, followed by its locked test cell."""
+    ids = []
+    for a in ASSIGNMENTS:
+        nb = nbformat.read(ROOT / "notebooks" / f"{a}.ipynb", 4)
+        for i, cell in enumerate(nb.cells):
+            meta = cell.get("metadata", {}).get("nbgrader")
+            if cell.cell_type == "code" and cell.source.startswith("#@save"):
+                assert meta and meta["solution"] and not meta["grade"] and meta["schema_version"] == 3, (a, i)
+                names = [n.name for n in ast.parse(cell.source).body if isinstance(n, ast.FunctionDef)]
+                assert cell.source.count("### BEGIN SOLUTION") == len(names) == cell.source.count("### END SOLUTION")
+                test = nb.cells[i + 1]
+                tmeta = test.metadata.get("nbgrader", {})
+                assert tmeta.get("grade") and tmeta.get("locked") and tmeta.get("points", 0) > 0, (a, i + 1)
+                assert "### BEGIN HIDDEN TESTS" in test.source and "### END HIDDEN TESTS" in test.source
+                assert all(f"{n}(" in test.source for n in names), (a, names)
+            if meta:
+                ids.append(meta["grade_id"])
+    assert len(ids) == len(set(ids)), "grade_id values must be unique"
+    assert len(ids) >= 2 * 12
