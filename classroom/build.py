@@ -1,6 +1,6 @@
 """Build the classroom edition: an nbgrader course folder made from the walkthrough notebooks.
 
-    python classroom/build.py [--course DIR]      # DIR defaults to classroom/
+    python classroom/build.py [--course DIR] [--release]    # DIR defaults to classroom/
 
 writes, for every assignment (one per notebook, 01 to 06):
 
@@ -8,8 +8,8 @@ writes, for every assignment (one per notebook, 01 to 06):
     DIR/source/<assignment>/dnn_utils.py         the STUDENT edition of the module
     DIR/source/06_cat_classifier/datasets/       the shipped data, for the cat classifier
 
-Then `nbgrader generate_assignment <assignment>` (from DIR) makes the student release;
-classroom/README.md has the whole workflow.
+Then `nbgrader generate_assignment <assignment>` (from DIR) makes the student release
+(--release runs it for every assignment); classroom/README.md has the whole workflow.
 
 Single source: the notebooks in notebooks/ are the assignments. A `#@save` cell marked
 as an nbgrader solution cell is a graded function (its body sits between
@@ -28,7 +28,9 @@ from __future__ import annotations
 
 import argparse
 import ast
+import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -232,10 +234,29 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--course", type=Path, default=Path(__file__).resolve().parent,
                         help="the nbgrader course folder (default: classroom/)")
+    parser.add_argument("--release", action="store_true",
+                        help="then run `nbgrader generate_assignment` for every assignment")
     args = parser.parse_args(argv)
     for folder in build(args.course):
         print(f"wrote {folder}")
-    print(f"next: cd {args.course} && nbgrader generate_assignment <assignment> --force (see classroom/README.md)")
+    if not args.release:
+        print(f"next: cd {args.course} && nbgrader generate_assignment <assignment> --force "
+              f"(or run this script with --release; see classroom/README.md)")
+        return 0
+    config = args.course / "nbgrader_config.py"
+    if not config.exists():
+        shutil.copyfile(Path(__file__).resolve().parent / "nbgrader_config.py", config)
+    env = dict(os.environ)
+    # nbgrader runs the `alembic` script of its own environment when it creates the gradebook
+    env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
+    for assignment in ASSIGNMENTS:
+        proc = subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", assignment, "--force"],
+                              cwd=args.course, env=env, capture_output=True, text=True)
+        if proc.returncode != 0:
+            print(proc.stdout + proc.stderr, file=sys.stderr)
+            print(f"nbgrader generate_assignment {assignment} failed (output above)", file=sys.stderr)
+            return 1
+        print(f"released {args.course / 'release' / assignment}")
     return 0
 
 

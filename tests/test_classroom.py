@@ -118,27 +118,51 @@ def error_messages(course: Path, student: str, assignment: str) -> dict[str, str
     return out
 
 
+def nbgrader_api(course: Path):
+    """nbgrader's own Python API on the course folder: one process, no start-up per command."""
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+    from traitlets.config.loader import PyFileConfigLoader
+
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
+    config.CourseDirectory.root = str(course)
+    return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+
+
+def succeeded(result: dict, what: str) -> None:
+    assert result["success"], f"{what} failed:\n{result.get('error')}\n{result.get('log', '')[-4000:]}"
+
+
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
     course = tmp_path_factory.mktemp("course")
     build.build(course)
     shutil.copyfile(ROOT / "classroom" / "nbgrader_config.py", course / "nbgrader_config.py")
-    for assignment in ASSIGNMENTS:
-        nbgrader(course, "generate_assignment", assignment, "--force")
-    source = {a: nbformat.read(course / "source" / a / f"{a}.ipynb", 4) for a in ASSIGNMENTS}
-    release = {a: nbformat.read(course / "release" / a / f"{a}.ipynb", 4) for a in ASSIGNMENTS}
-    for a in ASSIGNMENTS:
-        submit(course, "untouched", a, release[a])
-        submit(course, "solutions", a, answered(release[a], source[a]))
-    for student, (a, old, new, *_rest) in BUGS.items():
-        assert any(old in s for s in solution_regions(source[a]).values()), f"{student}: {old!r} is not in the answer"
-        submit(course, student, a, answered(release[a], source[a], edit=(old, new)))
-    # In order, so that each assignment finds the student's earlier ones (see _yours in the
-    # student module). A bug student hands in one assignment; for the earlier steps it uses,
-    # DNN_COURSE_DIR points at the solutions student's graded work.
-    for a in ASSIGNMENTS:
-        nbgrader(course, "autograde", a, "--create",
-                 env={"DNN_COURSE_DIR": str(course / "autograded" / "solutions")})
+    with pytest.MonkeyPatch.context() as env, warnings.catch_warnings():
+        warnings.simplefilter("ignore")          # SQLAlchemy's warnings from inside nbgrader
+        # nbgrader runs the `alembic` script of its own environment when it creates the gradebook
+        env.setenv("PATH", os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""))
+        # A bug student hands in one assignment; for the earlier steps it uses, the kernels find
+        # the solutions student's graded work (see _yours in the student module).
+        env.setenv("DNN_COURSE_DIR", str(course / "autograded" / "solutions"))
+        api = nbgrader_api(course)
+        for assignment in ASSIGNMENTS:
+            succeeded(api.generate_assignment(assignment, force=True, create=True), f"generate {assignment}")
+        source = {a: nbformat.read(course / "source" / a / f"{a}.ipynb", 4) for a in ASSIGNMENTS}
+        release = {a: nbformat.read(course / "release" / a / f"{a}.ipynb", 4) for a in ASSIGNMENTS}
+        students = {"untouched": {}, "solutions": {}}
+        for a in ASSIGNMENTS:
+            students["untouched"][a] = release[a]
+            students["solutions"][a] = answered(release[a], source[a])
+        for student, (a, old, new, *_rest) in BUGS.items():
+            assert any(old in s for s in solution_regions(source[a]).values()), f"{student}: {old!r} is not in the answer"
+            students[student] = {a: answered(release[a], source[a], edit=(old, new))}
+        # in order, so that each assignment finds the student's earlier ones
+        for a in ASSIGNMENTS:
+            for student, work in students.items():
+                if a in work:
+                    submit(course, student, a, work[a])
+                    succeeded(api.autograde(a, student, force=True, create=True), f"autograde {a} {student}")
     return course
 
 
