@@ -10,6 +10,15 @@ products with the input X (n_x = 12288 rows, m columns):
 that is 2 · 2 · 20 · 12288 · m flops, about 205 MFLOP at m = 209. Their time, measured
 alone in the same run, is the "GEMM floor": no implementation can beat it by much.
 
+The floor is timed in every way of computing the two products that dnn_utils could use,
+and the fastest is reported, so the ratio to it is never flattered by a slow layout:
+X stored feature by feature (C order) or example by example (F order, as flatten_images
+makes it and L_layer_model trains on it), times Z1 computed as W1 · X or as the transpose
+of X.T · W1.T (the two call OpenBLAS differently; L_layer_model uses the second, which is
+faster in float32). dW1 is dZ1 · X.T with dZ1 in C order, as L_model_backward makes it:
+its other forms, the transpose of X · dZ1.T (about 2x slower in float64) and products into
+a preallocated `out=` buffer, were never faster in the exploration behind this choice.
+
 This script prints, for each dtype and for m = 209, 2090 and 8360 examples:
 
 * ms per iteration of dnn_utils.L_layer_model and the GFLOP/s achieved;
@@ -254,17 +263,28 @@ def model_flops(layers_dims, m):
     return flops
 
 
-def gemm_floor_task(X, n1, iterations):
-    """A function timing `iterations` x (W1 · X and dZ1 · X.T), the unavoidable products."""
+def gemm_floor_task(X, n1, iterations, transposed=False):
+    """A function timing `iterations` x (Z1 = W1 · X and dW1 = dZ1 · X.T), the unavoidable products.
+
+    transposed -- compute Z1 as (X.T · W1.T).T, the form L_layer_model uses (same numbers)
+    """
     rng = np.random.default_rng(0)
     W1 = rng.standard_normal((n1, X.shape[0])).astype(X.dtype)
     dZ1 = rng.standard_normal((n1, X.shape[1])).astype(X.dtype)
 
     def run():
         for _ in range(iterations):
-            W1 @ X
+            if transposed:
+                (X.T @ W1.T).T
+            else:
+                W1 @ X
             dZ1 @ X.T
     return run
+
+
+#: The ways of computing the floor's two products: X's layout and the form of Z1
+FLOOR_WAYS = {"C W1·X": ("C", False), "C X.T·W1.T": ("C", True),
+              "F W1·X": ("F", False), "F X.T·W1.T": ("F", True)}
 
 
 def time_once(fn):
@@ -288,14 +308,14 @@ def iteration_peak_memory(X, Y, dtype, layers_dims=LAYERS_DIMS):
     """Peak bytes allocated by one iteration of L_layer_model beyond what it held before it.
 
     tracemalloc sees numpy's allocations. An iteration starts where L_layer_model calls
-    L_model_forward: a wrapper resets tracemalloc's peak there, so the setup before the
-    loop (the cast of X, the initialization) is not counted.
+    its forward pass (dnn_utils._training_forward): a wrapper resets tracemalloc's peak
+    there, so the setup before the loop (the cast of X, the initialization) is not counted.
 
     Returns the largest peak of three iterations, and the X that L_layer_model trains
     on (to report its memory layout).
     """
     marks, seen = [], []
-    forward = dnn_utils.L_model_forward
+    forward = dnn_utils._training_forward
 
     def marked_forward(X_train, *args, **kwargs):
         marks.append(tracemalloc.get_traced_memory())
@@ -303,14 +323,14 @@ def iteration_peak_memory(X, Y, dtype, layers_dims=LAYERS_DIMS):
         seen.append(X_train)
         return forward(X_train, *args, **kwargs)
 
-    dnn_utils.L_model_forward = marked_forward
+    dnn_utils._training_forward = marked_forward
     tracemalloc.start()
     try:
         dnn_utils.L_layer_model(X, Y, layers_dims, LEARNING_RATE, num_iterations=4, dtype=dtype)
         marks.append(tracemalloc.get_traced_memory())
     finally:
         tracemalloc.stop()
-        dnn_utils.L_model_forward = forward
+        dnn_utils._training_forward = forward
     # marks[i] = (current at the start of iteration i, peak during iteration i - 1)
     peak = max(marks[i + 1][1] - marks[i][0] for i in range(1, len(marks) - 1))
     return peak, seen[0]
@@ -369,10 +389,11 @@ def bench_size(X64, Y64, dtype, repeats, block, torch, with_textbook):
         "setup": lambda: dnn_utils.L_layer_model(X, Y, LAYERS_DIMS, LEARNING_RATE, 0, dtype=dtype),
         "dnn_utils": lambda: dnn_utils.L_layer_model(X, Y, LAYERS_DIMS, LEARNING_RATE, block,
                                                      dtype=dtype),
-        # the floor in both memory layouts of X: features contiguous (C) or examples contiguous (F)
-        "floor C": gemm_floor_task(np.ascontiguousarray(X), n1, block),
-        "floor F": gemm_floor_task(np.asfortranarray(X), n1, block),
     }
+    # the floor in both memory layouts of X, features contiguous (C) or examples contiguous (F),
+    # and both forms of Z1
+    for way, (order, transposed) in FLOOR_WAYS.items():
+        tasks["floor " + way] = gemm_floor_task(np.asarray(X, order=order), n1, block, transposed)
     if with_textbook:
         tasks["textbook"] = lambda: textbook_model(X, Y, initial, LEARNING_RATE, block)
     if torch is not None:
@@ -380,8 +401,8 @@ def bench_size(X64, Y64, dtype, repeats, block, torch, with_textbook):
     t = measure(tasks, repeats)
     out = {k: v / block for k, v in t.items() if k != "setup"}
     out["dnn_utils"] = (t["dnn_utils"] - t["setup"]) / block  # L_layer_model's setup excluded
-    out["floor"] = min(out["floor C"], out["floor F"])
-    out["floor layout"] = "C" if out["floor C"] <= out["floor F"] else "F"
+    out["floor layout"] = min(FLOOR_WAYS, key=lambda way: out["floor " + way])
+    out["floor"] = out["floor " + out["floor layout"]]
     out["memory"], Xt = iteration_peak_memory(X, Y, dtype)
     out["dnn_utils layout"] = "F" if Xt.flags.f_contiguous else "C" if Xt.flags.c_contiguous else "?"
     out["X bytes"] = Xt.nbytes
@@ -465,11 +486,13 @@ def main(argv=None):
         row += (f" {r['memory'] / r['X bytes']:6.3f} {r['textbook memory'] / r['X bytes']:14.3f} "
                 f"{r['dnn_utils layout']:>6}")
         print(row)
-    print("\nfloor = W1·X + dZ1·X.T alone, the faster of X's two layouts "
-          "(C: features contiguous, F: examples contiguous):")
+    print("\nfloor = Z1 = W1·X and dW1 = dZ1·X.T alone, the fastest of X's two layouts "
+          "(C: features contiguous, F: examples contiguous)\nand Z1's two forms, W1·X or (X.T·W1.T).T; "
+          "ms per iteration:")
     for (dtype, m), r in results.items():
-        print(f"  {dtype.__name__:8} m = {m:5d}: C {r['floor C'] * 1e3:7.2f} ms, "
-              f"F {r['floor F'] * 1e3:7.2f} ms; L_layer_model stores X as {r['dnn_utils layout']}")
+        ways = ", ".join(f"{way} {r['floor ' + way] * 1e3:6.2f}" for way in FLOOR_WAYS)
+        print(f"  {dtype.__name__:8} m = {m:5d}: {ways}; fastest {r['floor layout']}; "
+              f"L_layer_model: {r['dnn_utils layout']} X.T·W1.T")
 
     if np.float64 in dtypes and np.float32 in dtypes:
         print("\nfloat32 speed-up over float64 (time float64 / time float32):")

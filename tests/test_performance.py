@@ -89,13 +89,60 @@ def test_no_copy_of_X_from_flatten_images():
     X = dnn_utils.flatten_images(images)
     assert X.flags.f_contiguous
     seen = []
-    forward = dnn_utils.L_model_forward
+    forward = dnn_utils._training_forward
     try:
-        dnn_utils.L_model_forward = lambda X_train, p: (seen.append(X_train), forward(X_train, p))[1]
+        dnn_utils._training_forward = lambda X_train, p: (seen.append(X_train), forward(X_train, p))[1]
         dnn_utils.L_layer_model(X, np.array([[0, 1, 0, 1, 1, 0, 1]]), [48, 3, 1], num_iterations=2)
     finally:
-        dnn_utils.L_model_forward = forward
+        dnn_utils._training_forward = forward
     assert len(seen) == 2 and all(np.shares_memory(s, X) for s in seen)
+
+
+# _training_forward is L_model_forward with Z1 = W1·X computed as (X.T·W1.T).T, which OpenBLAS
+# runs faster. It must give L_model_forward's numbers: float64 to rtol 1e-12, float32 to rtol
+# 1e-5 (rounding only; with this OpenBLAS the two agree bit for bit in float32 and to 1e-16 in
+# float64, but another BLAS may sum the 12288 products in another order).
+TOLERANCE = {np.float64: dict(rtol=1e-12, atol=1e-14), np.float32: dict(rtol=1e-5, atol=1e-6)}
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("order", ["C", "F"])
+@pytest.mark.parametrize("layers_dims", [[300, 8, 4, 1], [300, 6, 1], [300, 1]])
+def test_training_forward_matches_L_model_forward(layers_dims, order, dtype):
+    X, _ = random_data(layers_dims[0], 17, seed=8, dtype=dtype)
+    X = np.asarray(X, order=order)
+    parameters = dnn_utils.initialize_parameters(layers_dims, seed=2, dtype=dtype)
+    parameters = {k: v + 0.01 for k, v in parameters.items()}  # nonzero biases, to test them too
+    AL, caches = dnn_utils.L_model_forward(X, parameters)
+    AL_fast, caches_fast = dnn_utils._training_forward(X, parameters)
+    assert AL_fast.dtype == dtype and AL_fast.shape == AL.shape
+    np.testing.assert_allclose(AL_fast, AL, **TOLERANCE[dtype])
+    assert len(caches_fast) == len(caches) == len(layers_dims) - 1
+    for l, (((A, W, b), Z), ((A_f, W_f, b_f), Z_f)) in enumerate(zip(caches, caches_fast), start=1):
+        if l == 1:
+            assert A_f is A  # the first layer's cache holds X itself, not a copy
+        assert W_f is W and b_f is b  # the parameters themselves, as linear_forward caches them
+        assert Z_f.dtype == dtype and Z_f.shape == Z.shape
+        np.testing.assert_allclose(A_f, A, **TOLERANCE[dtype])
+        np.testing.assert_allclose(Z_f, Z, **TOLERANCE[dtype])
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_one_iteration_is_forward_backward_update(dtype):
+    """One iteration of L_layer_model is one step of L_model_forward, L_model_backward, update_parameters."""
+    X, Y = random_data(300, 23, seed=9, dtype=dtype)
+    X = np.asfortranarray(X)
+    layers_dims = [300, 8, 4, 1]
+    P0 = dnn_utils.initialize_parameters(layers_dims, seed=3, dtype=dtype)
+    AL, caches = dnn_utils.L_model_forward(X, P0)
+    expected = dnn_utils.update_parameters(P0, dnn_utils.L_model_backward(AL, Y, caches), 0.05)
+    trained, costs = dnn_utils.L_layer_model(X, Y, layers_dims, learning_rate=0.05, num_iterations=1,
+                                             seed=3, dtype=dtype)
+    assert len(costs) == 1
+    np.testing.assert_allclose(costs[0], dnn_utils.compute_cost(AL, Y), **TOLERANCE[dtype])
+    for k in expected:
+        assert trained[k].dtype == dtype
+        np.testing.assert_allclose(trained[k], expected[k], **TOLERANCE[dtype], err_msg=k)
 
 
 def test_float32_training_keeps_float32_and_matches_float64():
