@@ -48,6 +48,20 @@ DEFAULT_N_TEST = 50
 # Fraction of cats, as in the course files (72/209 train, 33/50 test).
 CAT_FRACTION = {"train": 0.5, "test": 0.5}
 SPLIT_KEY = {"train": 0, "test": 1}
+# How hard the pictures are.  Every kind of variation stays; these set how often the
+# hardest cases occur and how strong the degradations are.
+P_CLOSE_UP = 0.05                    # subject enlarged 1.4x, partially cropped
+P_OCCLUDE = 0.06                     # a foreground occluder (table, plant, bars, box)
+BLUR_RADII = (0, 0, 0, 0, 0, 1, 1, 2)  # Gaussian blur radius at RENDER size, one picked
+NOISE_LEVELS = (0, 0, 0, 3, 5, 8)    # +-noise added to each channel, one picked
+MAX_ANGLE = 6                        # small rotations, degrees
+CAT_EAR_HEIGHT = (0.9, 1.1)          # cats' pointed ears, in head radii (other animals: 0.6-0.9)
+CAT_EYE_SIZE = (0.23, 0.27)          # cats' almond eyes (half width), in head radii
+WHISKER_WIDTH = 0.05                 # whisker stroke, in head radii (about 1 pixel at 64x64)
+P_PINK_INNER_EAR = 0.95              # cats' inner ears are pink (else a darker fur shade)
+PROFILE_EYE_SIZE = (0.17, 0.21)      # the one eye of a cat in profile
+SITTING_SCALE = (0.17, 0.19)         # head radius of a sitting cat, as a share of the image
+SITTING_CY = (0.27, 0.31)            # height of its head centre, as a share of the image
 CLASSES = np.array([b"non-cat", b"cat"], dtype="S7")
 
 # --------------------------------------------------------------------------
@@ -185,14 +199,15 @@ class Subject:
 # --------------------------------------------------------------------------
 # Heads: silhouettes (ears) and faces (eyes, nose, mouth, whiskers).
 # --------------------------------------------------------------------------
-def head_silhouette(sub, f, rng, ears):
+def head_silhouette(sub, f, rng, ears, cat=False):
     """Draw head ellipse and ears of the given style into the mask."""
     hw, hh = uniform(rng, 0.85, 1.15), uniform(rng, 0.75, 1.0)
     md = sub.mdraw
     ellipse(md, f, 0, 0, hw, hh, 255)
     inner = []
     if ears in ("pointed", "big pointed"):
-        height = uniform(rng, 0.6, 0.9) * (1.2 if ears == "big pointed" else 1.0)
+        height = uniform(rng, *(CAT_EAR_HEIGHT if cat else (0.6, 0.9)))
+        height *= 1.2 if ears == "big pointed" else 1.0
         half = uniform(rng, 0.22, 0.32)
         root, splay = uniform(rng, 0.4, 0.62), uniform(rng, 0.0, 0.3)
         for side in (-1, 1):
@@ -263,13 +278,13 @@ def draw_whiskers(sub, f, rng, origin_x, origin_y, sides=(-1, 1)):
             y0 = origin_y + 0.05 * k
             sub.draw.line(f.pts([(side * origin_x, y0),
                                  (side * (origin_x + length), y0 + (k - 1) * 0.15 - 0.05)]),
-                          fill=colour, width=f.w(0.025))
+                          fill=colour, width=f.w(WHISKER_WIDTH))
 
 
 def draw_cat_face(sub, f, rng, hw, hh, whiskers=True):
     """Cat features: almond eyes, small triangular nose, 'w' mouth, whiskers."""
     d = sub.draw
-    ey, edx, es = uniform(rng, -0.1, 0.0), uniform(rng, 0.36, 0.42) * hw, uniform(rng, 0.18, 0.24)
+    ey, edx, es = uniform(rng, -0.1, 0.0), uniform(rng, 0.36, 0.42) * hw, uniform(rng, *CAT_EYE_SIZE)
     draw_eyes(sub, f, rng, "slit", ey, edx, es)
     ny = ey + uniform(rng, 0.25, 0.38)
     nose = pick(rng, [PINK, (170, 100, 100), (40, 35, 35)])
@@ -302,13 +317,14 @@ def cat_face(scene, f, rng):
     tex, base = fur_texture(rng, f)
     if rng.random() < 0.4:
         ellipse(sub.mdraw, f, 0, 1.6, uniform(rng, 0.9, 1.4), 1.0, 255)
-    hw, hh, inner = head_silhouette(sub, f, rng, "pointed")
+    hw, hh, inner = head_silhouette(sub, f, rng, "pointed", cat=True)
     if rng.random() < 0.5:  # cheek fluff
         for side in (-1, 1):
             sub.mdraw.polygon(f.pts([(side * hw * 0.8, -0.1), (side * (hw + 0.18), 0.3),
                                      (side * hw * 0.7, 0.5)]), fill=255)
     sub.fill_fur(tex)
-    draw_inner_ears(sub, f, inner, jitter(rng, PINK, 25) if rng.random() < 0.85 else shade(base, 70))
+    draw_inner_ears(sub, f, inner, jitter(rng, PINK, 25) if rng.random() < P_PINK_INNER_EAR
+                    else shade(base, 70))
     draw_cat_face(sub, f, rng, hw, hh)
     return sub
 
@@ -328,7 +344,7 @@ def cat_profile(scene, f, rng):
     sub.fill_fur(tex)
     sub.draw.polygon(f.pts([(-0.12, -0.7), (0.25, -0.72), (0.02, -tip_h + 0.25)]),
                      fill=jitter(rng, PINK, 25))
-    draw_eyes(sub, f, rng, "slit", -0.1, 0.42, uniform(rng, 0.12, 0.18), xs=(1,))
+    draw_eyes(sub, f, rng, "slit", -0.1, 0.42, uniform(rng, *PROFILE_EYE_SIZE), xs=(1,))
     sub.draw.polygon(f.pts([(1.08, 0.12), (1.15, 0.05), (1.15, 0.2)]), fill=PINK)
     sub.draw.line(f.pts([(1.1, 0.3), (0.95, 0.4)]), fill=(40, 30, 30), width=f.w(0.025))
     draw_whiskers(sub, f, rng, 0.85, 0.3, sides=(1,))
@@ -349,7 +365,7 @@ def cat_sitting(scene, f, rng):
     md.line(f.pts(tail), fill=255, width=f.w(0.28), joint="curve")
     for side in (-1, 1):
         ellipse(md, f, side * 0.4, 3.4, 0.28, 0.18, 255)
-    hw, hh, inner = head_silhouette(sub, f, rng, "pointed")
+    hw, hh, inner = head_silhouette(sub, f, rng, "pointed", cat=True)
     sub.fill_fur(tex)
     draw_inner_ears(sub, f, inner, jitter(rng, PINK, 25))
     draw_cat_face(sub, f, rng, hw, hh)
@@ -640,8 +656,9 @@ def bg_clutter(rng):
     return img
 
 
-BACKGROUNDS = (bg_gradient, bg_indoor, bg_indoor, bg_outdoor, bg_outdoor, bg_texture,
-               bg_clutter)
+# Weights 2:4:4:1:1 (textures and clutter behind a subject are the rarer, busier cases).
+BACKGROUNDS = ((bg_gradient,) * 2 + (bg_indoor,) * 4 + (bg_outdoor,) * 4
+               + (bg_texture, bg_clutter))
 
 
 def landscape(rng):
@@ -716,7 +733,7 @@ def occlude(img, rng):
 
 def finish(img, rng):
     """Blur, downsample, then lighting, colour cast and noise (integer maths)."""
-    radius = pick(rng, [0, 0, 0, 0, 1, 1, 2])
+    radius = pick(rng, BLUR_RADII)
     if radius:
         img = img.filter(ImageFilter.GaussianBlur(radius))
     img = img.resize((SIZE, SIZE), Image.Resampling.LANCZOS)
@@ -727,7 +744,7 @@ def finish(img, rng):
         gain = np.full(3, int(rng.integers(75, 126)))
     offset = int(rng.integers(-20, 21))
     arr = arr * gain // 100 + offset
-    noise = pick(rng, [0, 0, 0, 3, 6, 10])
+    noise = pick(rng, NOISE_LEVELS)
     if noise:
         arr = arr + rng.integers(-noise, noise + 1, size=arr.shape)
     return np.clip(arr, 0, 255).astype(np.uint8)
@@ -744,21 +761,21 @@ def render_image(rng, is_cat):
     else:
         tall = drawer is cat_sitting
         if is_animal(drawer):  # portraits: big and centred
-            scale = uniform(rng, 0.13, 0.15) if tall else uniform(rng, 0.3, 0.36)
+            scale = uniform(rng, *SITTING_SCALE) if tall else uniform(rng, 0.3, 0.36)
             cx = uniform(rng, 0.46, 0.54) * RENDER
-            cy = (uniform(rng, 0.22, 0.26) if tall else uniform(rng, 0.52, 0.58)) * RENDER
+            cy = (uniform(rng, *SITTING_CY) if tall else uniform(rng, 0.52, 0.58)) * RENDER
         else:  # objects: anywhere, any size
             scale = uniform(rng, 0.15, 0.32)
             cx, cy = uniform(rng, 0.3, 0.7) * RENDER, uniform(rng, 0.3, 0.7) * RENDER
-        if rng.random() < 0.08:  # close-up, partially cropped
+        if rng.random() < P_CLOSE_UP:  # close-up, partially cropped
             scale *= 1.4
         s = scale * RENDER
         f = Frame(cx, cy, s, mirror=rng.random() < 0.5)
         sub = drawer(scene, f, rng)
-        angle = int(rng.integers(-6, 7))
+        angle = int(rng.integers(-MAX_ANGLE, MAX_ANGLE + 1))
         layer = sub.layer.rotate(angle, Image.Resampling.BICUBIC, center=(int(cx), int(cy)))
         scene.paste(layer, (0, 0), layer)
-    if rng.random() < 0.1:
+    if rng.random() < P_OCCLUDE:
         occlude(scene, rng)
     return finish(scene, rng)
 
