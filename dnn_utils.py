@@ -190,9 +190,10 @@ def flatten_images(images, dtype=np.float64):
 def load_image(path, size=64):
     """Load any image file as a (size, size, 3) uint8 RGB array: centre-cropped, then resized.
 
-    Grayscale, palette, RGBA and CMYK images are converted to RGB.
+    Grayscale, palette, RGBA and CMYK images are converted to RGB, and a photo whose
+    EXIF orientation tag says it is stored rotated is turned upright first.
     """
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image, ImageOps, UnidentifiedImageError
 
     path = Path(path)
     if not path.is_file():
@@ -200,6 +201,8 @@ def load_image(path, size=64):
     try:
         with Image.open(path) as im:
             im.load()
+            # phone photos are often stored sideways with an EXIF "rotate me" tag
+            im = ImageOps.exif_transpose(im)
             if im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info):
                 im = im.convert("RGBA")
                 white = Image.new("RGBA", im.size, (255, 255, 255, 255))

@@ -161,6 +161,21 @@ def test_load_image_centre_crop_and_size(tmp_path):
     assert np.all(d.load_image(tmp_path / "tall.png") == (0, 255, 0))
 
 
+def test_load_image_turns_an_exif_rotated_photo_upright(tmp_path):
+    from PIL import Image
+    # stored 40 wide x 20 high: red left half, blue right half; the tag says "rotate 90° clockwise"
+    im = Image.new("RGB", (40, 20), (0, 0, 255))
+    im.paste((255, 0, 0), (0, 0, 20, 20))
+    exif = Image.Exif()
+    exif[0x0112] = 6                       # EXIF Orientation: rotate 90 CW to display
+    im.save(tmp_path / "phone.jpg", exif=exif, quality=95)
+    arr = d.load_image(tmp_path / "phone.jpg", size=20).astype(int)
+    # upright, the photo is 20 wide x 40 high with red on top: the centre crop is half red
+    # (top rows) and half blue (bottom rows); unrotated it would be split left / right
+    assert arr[2, :, 0].mean() > 200 and arr[2, :, 2].mean() < 60, arr[2, :, :3].mean(axis=0)
+    assert arr[-3, :, 2].mean() > 200 and arr[-3, :, 0].mean() < 60
+
+
 def test_load_image_errors(tmp_path):
     with pytest.raises(FileNotFoundError, match="image not found"):
         d.load_image(tmp_path / "missing.png")
