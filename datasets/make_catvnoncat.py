@@ -812,24 +812,32 @@ def make_dataset(n_train=DEFAULT_N_TRAIN, n_test=DEFAULT_N_TEST, seed=DEFAULT_SE
     return train_x, train_y, test_x, test_y
 
 
-def write_h5(path, prefix, x, y):
-    """Atomically write one file of the course schema (``prefix`` = train/test)."""
-    import h5py
-
+def atomic_write(path, suffix, write):
+    """Call ``write(tmp)`` on a temporary file next to ``path``, then rename it to ``path``."""
     folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(suffix=".h5.tmp", dir=folder)
+    fd, tmp = tempfile.mkstemp(suffix=suffix, dir=folder)
     os.close(fd)
     try:
-        with h5py.File(tmp, "w") as h5:
-            h5.create_dataset(f"{prefix}_set_x", data=x, compression="gzip", compression_opts=9)
-            h5.create_dataset(f"{prefix}_set_y", data=y.astype(np.int64), compression="gzip")
-            h5.create_dataset("list_classes", data=CLASSES)
-        os.chmod(tmp, 0o644)  # mkstemp makes files private; a dataset is for reading
+        write(tmp)
+        os.chmod(tmp, 0o644)  # mkstemp makes files private; ours are for reading
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
             os.remove(tmp)
         raise
+
+
+def write_h5(path, prefix, x, y):
+    """Atomically write one file of the course schema (``prefix`` = train/test)."""
+    import h5py
+
+    def write(tmp):
+        with h5py.File(tmp, "w") as h5:
+            h5.create_dataset(f"{prefix}_set_x", data=x, compression="gzip", compression_opts=9)
+            h5.create_dataset(f"{prefix}_set_y", data=y.astype(np.int64), compression="gzip")
+            h5.create_dataset("list_classes", data=CLASSES)
+
+    atomic_write(path, ".h5.tmp", write)
 
 
 def main(argv=None):

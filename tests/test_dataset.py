@@ -67,3 +67,15 @@ def test_cli_writes_a_small_set(tmp_path):
     assert not list(tmp_path.glob("*.tmp"))
     expected = gen.make_dataset(6, 4, 3)
     assert np.array_equal(tx, expected[0]) and np.array_equal(vx, expected[2])
+
+
+def test_preview_script_writes_a_png(tmp_path):
+    out = tmp_path / "preview.png"
+    subprocess.run([sys.executable, str(ROOT / "datasets" / "make_preview.py"), "--out", str(out)],
+                   check=True, capture_output=True)
+    data = out.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    assert (width, height) == (608, 352)     # 8 x 4 images, 0.95 x 1.1 inches each, at 80 dpi
+    assert len(data) < 250_000
+    assert not list(tmp_path.glob("*.tmp"))

@@ -1,0 +1,74 @@
+"""Draw datasets/preview.png: the first 32 training images, titled "cat" / "non-cat".
+
+Usage::
+
+    python datasets/make_preview.py [--data DIR] [--out PATH]
+
+The grid has 4 rows of 8 images.  The file is written atomically (a temporary
+file in the same folder, then ``os.replace``), with matplotlib's Agg backend and
+no change to the global rcParams.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+import h5py
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from make_catvnoncat import atomic_write  # noqa: E402
+
+ROWS, COLS = 4, 8
+DPI = 80
+
+
+def load_train(folder):
+    """The training images (m, 64, 64, 3) uint8, labels (m,) and class names."""
+    with h5py.File(os.path.join(folder, "train_catvnoncat.h5"), "r") as f:
+        x = np.array(f["train_set_x"][:])
+        y = np.array(f["train_set_y"][:]).ravel()
+        classes = [c.decode() for c in f["list_classes"][:]]
+    return x, y, classes
+
+
+def preview_figure(images, labels, classes, rows=ROWS, cols=COLS):
+    """A Figure (not registered with pyplot) of rows x cols titled images."""
+    fig = Figure(figsize=(cols * 0.95, rows * 1.1), dpi=DPI)
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(rows, cols)
+    for k, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if k < len(images):
+            ax.imshow(images[k], interpolation="nearest")
+            ax.set_title(classes[int(labels[k])], fontsize=8, pad=2,
+                         color="tab:green" if labels[k] == 1 else "black")
+    fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.95, wspace=0.08, hspace=0.25)
+    return fig
+
+
+def write_png(fig, path):
+    """Save ``fig`` as PNG to ``path`` atomically."""
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    atomic_write(path, ".png.tmp", lambda tmp: fig.savefig(tmp, format="png", dpi=DPI))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", default=HERE, help="folder with train_catvnoncat.h5")
+    parser.add_argument("--out", default=os.path.join(HERE, "preview.png"), help="output PNG")
+    args = parser.parse_args(argv)
+    x, y, classes = load_train(args.data)
+    n = ROWS * COLS
+    write_png(preview_figure(x[:n], y[:n], classes), args.out)
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
