@@ -200,6 +200,20 @@ def test_seed_post_bug_loses_points_with_a_clear_message(course, student):
     assert message in errors[lose[0]], f"{student}: the message of {lose[0]} does not say {message!r}: {errors[lose[0]]}"
 
 
+def test_grades_export_to_csv(course):
+    """`nbgrader export` (the instructor's last step) gives one row per student and assignment."""
+    import csv
+
+    nbgrader(course, "export")
+    with open(course / "grades.csv", newline="") as f:
+        rows = {(r["student_id"], r["assignment"]): r for r in csv.DictReader(f)}
+    for a in ASSIGNMENTS:
+        full = sum(m for _s, m in scores(course, "solutions", a).values())
+        assert float(rows[("solutions", a)]["score"]) == full == float(rows[("solutions", a)]["max_score"])
+        assert float(rows[("untouched", a)]["score"]) == 0
+    assert sum(float(rows[("solutions", a)]["max_score"]) for a in ASSIGNMENTS) == 28
+
+
 def _code_lines(text: str) -> set[str]:
     return {line.strip() for line in text.splitlines() if line.strip() and not line.strip().startswith("#")}
 
