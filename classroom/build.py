@@ -32,6 +32,7 @@ import os
 import shutil
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import nbformat
@@ -89,11 +90,15 @@ def _call_forwarding(args: ast.arguments) -> str:
 
 STUDENT_HEADER = '''"""Student edition of dnn_utils.py (made by classroom/build.py; do not edit by hand).
 
-The functions you write in the assignments ({names}) have no body here: calling one
-runs YOUR version, read from the notebook of the assignment where you wrote it. Keep
-the assignment folders side by side (01_initialization/, 02_forward_propagation/, ...)
-or set the environment variable DNN_COURSE_DIR to the folder that holds them. After
-changing a function in an earlier notebook, save that notebook and restart the kernel.
+The functions you write in the assignments,
+
+{names},
+
+have no body here: calling one runs YOUR version, read from the notebook of the
+assignment where you wrote it. Keep the assignment folders side by side
+(01_initialization/, 02_forward_propagation/, ...) or set the environment variable
+DNN_COURSE_DIR to the folder that holds them. After changing a function in an earlier
+notebook, save that notebook and restart the kernel.
 
 Everything else (load_data, load_image, sigmoid, relu, predict, the plotting helpers,
 gradient_check, ...) works as it is.
@@ -112,6 +117,7 @@ _YOURS = {{}}
 
 def _yours(name):
     """Your own `name`, defined in the notebook of the assignment where you write it."""
+    import ast
     import json
     import os
 
@@ -176,12 +182,10 @@ def student_module(module_text: str, graded: dict[str, str]) -> str:
     # the module's own docstring is replaced by the student edition's
     doc = tree.body[0]
     assert isinstance(doc, ast.Expr) and isinstance(doc.value, ast.Constant), "the module needs a docstring"
-    names = ", ".join(sorted(graded, key=list(graded).index))
+    names = textwrap.fill(", ".join(graded), width=88)
     header = STUDENT_HEADER.format(names=names).splitlines()
     lines[doc.lineno - 1:doc.end_lineno] = header
     text = "\n".join(lines) + STUDENT_FOOTER.format(assignment_of=graded)
-    if "import ast" not in text.split("def ", 1)[0]:
-        text = text.replace("\nimport ", "\nimport ast\nimport ", 1)
     compile(text, "dnn_utils.py (student edition)", "exec")   # fails loudly if the edit broke it
     return text
 
