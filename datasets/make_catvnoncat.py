@@ -45,7 +45,8 @@ SIZE = 64             # final resolution (pixels)
 DEFAULT_SEED = 1
 DEFAULT_N_TRAIN = 209
 DEFAULT_N_TEST = 50
-# Fraction of cats, as in the course files (72/209 train, 33/50 test).
+# Fraction of cats: half. (The course files have 72/209 and 33/50; with that prior this
+# synthetic data left the L-layer model near chance, see README.md.)
 CAT_FRACTION = {"train": 0.5, "test": 0.5}
 SPLIT_KEY = {"train": 0, "test": 1}
 # How hard the pictures are.  Every kind of variation stays; these set how often the

@@ -15,26 +15,16 @@ import argparse
 import os
 import sys
 
-import h5py
-import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
+sys.path[:0] = [HERE, os.path.dirname(HERE)]  # make_catvnoncat here, dnn_utils one level up
+from dnn_utils import load_data  # noqa: E402
 from make_catvnoncat import atomic_write  # noqa: E402
 
 ROWS, COLS = 4, 8
 DPI = 80
-
-
-def load_train(folder):
-    """The training images (m, 64, 64, 3) uint8, labels (m,) and class names."""
-    with h5py.File(os.path.join(folder, "train_catvnoncat.h5"), "r") as f:
-        x = np.array(f["train_set_x"][:])
-        y = np.array(f["train_set_y"][:]).ravel()
-        classes = [c.decode() for c in f["list_classes"][:]]
-    return x, y, classes
 
 
 def preview_figure(images, labels, classes, rows=ROWS, cols=COLS):
@@ -63,9 +53,9 @@ def main(argv=None):
     parser.add_argument("--data", default=HERE, help="folder with train_catvnoncat.h5")
     parser.add_argument("--out", default=os.path.join(HERE, "preview.png"), help="output PNG")
     args = parser.parse_args(argv)
-    x, y, classes = load_train(args.data)
+    x, y, _, _, classes = load_data(args.data)
     n = ROWS * COLS
-    write_png(preview_figure(x[:n], y[:n], classes), args.out)
+    write_png(preview_figure(x[:n], y[0, :n], [c.decode() for c in classes]), args.out)
     print(f"wrote {args.out}")
     return 0
 
