@@ -548,30 +548,50 @@ def update_parameters(parameters, grads, learning_rate):
 # Models
 # ---------------------------------------------------------------------------
 
-def _training_forward(X, parameters):
-    """L_model_forward(X, parameters) as L_layer_model runs it: the same AL and caches, faster.
+def _training_step(X, Y, parameters, learning_rate):
+    """One iteration of L_layer_model: forward pass, backward pass and update, in one function.
 
-    The one difference is how the first product Z1 = W1·X is computed: as the transpose
-    of X.T·W1.T, the same sums of products handed to OpenBLAS the other way round. For the
-    course's skinny shape, (20 x 12288)·(12288 x 209), OpenBLAS then runs it 1.3-1.5x
-    faster in float32, and as fast in float64 on one thread (up to ~20% slower from
-    m = 2090 examples on); and with two threads on a busy machine W1·X can stall for
-    several times its normal time, this form does not (benchmarks/bench_training.py).
-    Both transposes are views: nothing is copied. The numbers agree with L_model_forward's
-    up to rounding (tests/test_performance.py). The parameters are not checked:
-    L_layer_model made them.
+    It changes `parameters` (in place) as these three lines do, and returns their AL, (1, m):
+
+        AL, caches = L_model_forward(X, parameters)
+        grads = L_model_backward(AL, Y, caches)
+        update_parameters(parameters, grads, learning_rate)
+
+    The numbers agree up to rounding (tests/test_performance.py). It is faster because it
+    leaves out what those functions need as teaching tools and the loop does not: their
+    input checks (L_layer_model checked X and Y and made the parameters), the caches and
+    the grads dict (each W[l] is updated as soon as its gradient is known). Two more savings:
+    - α/m multiplies dZ[L] once. The backward pass is linear in dZ, so every dZ[l] below
+      carries the factor, and dZ[l]·A[l-1].T is already α·dW[l]: no dW-sized multiplication.
+    - Z1 = W1·X is computed as (X.T·W1.T).T, the same sums handed to OpenBLAS the other way
+      round (both transposes are views). For the course's skinny (20 x 12288)·(12288 x 209)
+      it runs 1.3-1.5x faster in float32, as fast in float64 on one thread, and with two
+      threads it does not stall the way W1·X can on a busy machine (benchmarks/).
     """
     L = len(parameters) // 2
-    W1, b1 = parameters["W1"], parameters["b1"]
-    Z = (X.T @ W1.T).T + b1  # = W1·X + b1, as linear_forward computes it
-    A, activation_cache = relu(Z) if L > 1 else sigmoid(Z)
-    caches = [((X, W1, b1), activation_cache)]
-    # layers 2, ..., L exactly as L_model_forward runs them
-    for l in range(2, L + 1):
-        A, cache = linear_activation_forward(A, parameters["W" + str(l)], parameters["b" + str(l)],
-                                             "relu" if l < L else "sigmoid")
-        caches.append(cache)
-    return A, caches
+    m = X.shape[1]
+    # forward: Z[l] = W[l]·A[l-1] + b[l]; A[l] = relu(Z[l]), sigmoid for the output layer
+    A, Z = [X], [None]
+    for l in range(1, L + 1):
+        W, b = parameters["W" + str(l)], parameters["b" + str(l)]
+        if l == 1:
+            Z.append((X.T @ W.T).T + b)  # = W1·X + b1, in the order OpenBLAS runs fastest
+        else:
+            Z.append(W @ A[l - 1] + b)
+        A.append(np.maximum(Z[l], 0) if l < L else sigmoid(Z[l])[0])
+    AL = A[L]
+    # backward and update, output layer first; here dZ stands for α/m · dZ[l]
+    # dZ[L] = AL - Y (sigmoid followed by cross-entropy); a Python float keeps float32 in float32
+    dZ = (AL - Y) * (float(learning_rate) / m)
+    for l in range(L, 0, -1):
+        W, b = parameters["W" + str(l)], parameters["b" + str(l)]
+        if l > 1:
+            dA_prev = W.T @ dZ  # dA[l-1] = W[l].T·dZ[l], with W[l] before its update
+        W -= dZ @ A[l - 1].T  # W[l] -= α·dW[l], dW[l] = dZ[l]·A[l-1].T / m
+        b -= np.sum(dZ, axis=1, keepdims=True)  # b[l] -= α·db[l], db[l] = Σ_columns dZ[l] / m
+        if l > 1:
+            dZ = dA_prev * (Z[l - 1] > 0)  # dZ[l-1] = dA[l-1]·relu'(Z[l-1])
+    return AL
 
 
 def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, print_cost=False,
@@ -616,8 +636,9 @@ def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, 
     # Divergence is reported below with a clear error, so numpy's overflow warnings are not needed
     with np.errstate(over="ignore", invalid="ignore"):
         for i in range(num_iterations):
-            # L_model_forward, with W1·X computed the way OpenBLAS runs fastest (see _training_forward)
-            AL, caches = _training_forward(X, parameters)
+            # L_model_forward, L_model_backward and update_parameters in one call, without
+            # their input checks and bookkeeping: the same numbers, faster (see _training_step)
+            AL = _training_step(X, Y, parameters, learning_rate)
             if not np.all(np.isfinite(AL)):
                 raise TrainingDivergedError(
                     f"training diverged at iteration {i}: the output became NaN or inf. "
@@ -628,8 +649,11 @@ def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, 
                     costs.append(cost)
                 if print_cost and (i % print_every == 0 or i == num_iterations - 1):
                     print(f"Cost after iteration {i}: {cost:.6f}")
-            grads = L_model_backward(AL, Y, caches)
-            update_parameters(parameters, grads, learning_rate)
+    # the last update is not followed by a forward pass that would show it, so check it here
+    if num_iterations and not all(np.all(np.isfinite(v)) for v in parameters.values()):
+        raise TrainingDivergedError(
+            f"training diverged at iteration {num_iterations - 1}: its update made the parameters "
+            f"NaN or inf. Try a smaller learning rate than {learning_rate}.")
     return parameters, costs
 
 

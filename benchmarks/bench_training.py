@@ -307,30 +307,30 @@ def measure(tasks, repeats):
 def iteration_peak_memory(X, Y, dtype, layers_dims=LAYERS_DIMS):
     """Peak bytes allocated by one iteration of L_layer_model beyond what it held before it.
 
-    tracemalloc sees numpy's allocations. An iteration starts where L_layer_model calls
-    its forward pass (dnn_utils._training_forward): a wrapper resets tracemalloc's peak
-    there, so the setup before the loop (the cast of X, the initialization) is not counted.
+    tracemalloc sees numpy's allocations. An iteration is one call of dnn_utils._training_step
+    (forward, backward and update): a wrapper resets tracemalloc's peak before it, so the
+    setup before the loop (the cast of X, the initialization) is not counted.
 
     Returns the largest peak of three iterations, and the X that L_layer_model trains
     on (to report its memory layout).
     """
     marks, seen = [], []
-    forward = dnn_utils._training_forward
+    step = dnn_utils._training_step
 
-    def marked_forward(X_train, *args, **kwargs):
+    def marked_step(X_train, *args):
         marks.append(tracemalloc.get_traced_memory())
         tracemalloc.reset_peak()
         seen.append(X_train)
-        return forward(X_train, *args, **kwargs)
+        return step(X_train, *args)
 
-    dnn_utils._training_forward = marked_forward
+    dnn_utils._training_step = marked_step
     tracemalloc.start()
     try:
         dnn_utils.L_layer_model(X, Y, layers_dims, LEARNING_RATE, num_iterations=4, dtype=dtype)
         marks.append(tracemalloc.get_traced_memory())
     finally:
         tracemalloc.stop()
-        dnn_utils._training_forward = forward
+        dnn_utils._training_step = step
     # marks[i] = (current at the start of iteration i, peak during iteration i - 1)
     peak = max(marks[i + 1][1] - marks[i][0] for i in range(1, len(marks) - 1))
     return peak, seen[0]
@@ -359,14 +359,17 @@ def relative_difference(a, b):
 
 
 def compare_one_step(X, Y, layers_dims, seed=1):
-    """Largest relative difference between dnn_utils' and the textbook's dW, db of one step."""
-    parameters = dnn_utils.initialize_parameters(layers_dims, seed=seed)
-    AL, caches = dnn_utils.L_model_forward(X, parameters)
-    grads = dnn_utils.L_model_backward(AL, Y, caches)
-    AL_t, caches_t = textbook_forward(X, parameters)
+    """Largest relative difference between the textbook's dW, db of one step and those L_layer_model uses.
+
+    L_layer_model's step (dnn_utils._training_step) never stores dW: it subtracts α·dW from W.
+    With α = 1, W - W_after is dW itself.
+    """
+    before = dnn_utils.initialize_parameters(layers_dims, seed=seed)
+    after = {k: v.copy() for k, v in before.items()}
+    dnn_utils._training_step(X, Y, after, 1.0)
+    AL_t, caches_t = textbook_forward(X, before)
     grads_t = textbook_backward(AL_t, Y, caches_t)
-    keys = [f"d{p}{l}" for l in range(1, len(layers_dims)) for p in "Wb"]
-    return max(relative_difference(grads[k], grads_t[k]) for k in keys)
+    return max(relative_difference(before[k] - after[k], grads_t["d" + k]) for k in before)
 
 
 def compare_costs(X, Y, layers_dims, num_iterations, seed=1):

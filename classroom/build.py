@@ -52,9 +52,15 @@ ASSIGNMENTS = [
 ]
 DATA_FOR = {"06_cat_classifier": ["train_catvnoncat.h5", "test_catvnoncat.h5"]}
 DROP_TAG = "walkthrough-only"
-# Module helpers whose body would give an answer away, each with the graded function it
-# stands in for (same result, computed faster): in the student edition they call it.
-STAND_INS = {"_training_forward": "L_model_forward"}
+# Module helpers whose body would give an answer away (a faster version of graded
+# functions), each with the body they get in the student edition: the same computation
+# written with the graded functions, so the student's own code runs.
+STAND_INS = {
+    "_training_step": ["AL, caches = L_model_forward(X, parameters)",
+                       "if np.all(np.isfinite(AL)):  # else L_layer_model reports the divergence",
+                       "    update_parameters(parameters, L_model_backward(AL, Y, caches), learning_rate)",
+                       "return AL"],
+}
 LEFT_OUT = ("*This part of the walkthrough is left out of the assignment: it would show a solution, "
             "or it needs functions you write in a later assignment. Your instructor's walkthrough "
             "edition has it.*")
@@ -167,9 +173,9 @@ def student_module(module_text: str, graded: dict[str, str]) -> str:
     replacements = []  # (first line, last line, new lines), 0-based inclusive
     for node in tree.body:
         if isinstance(node, ast.FunctionDef) and node.name in STAND_INS:
-            start, end = node.body[0].end_lineno, node.end_lineno
-            call = f"{STAND_INS[node.name]}({_call_forwarding(node.args)})"
-            replacements.append((start, end - 1, [" " * (node.col_offset + 4) + f"return {call}"]))
+            start, end = node.body[0].end_lineno, node.end_lineno   # after the docstring .. the end
+            indent = " " * (node.col_offset + 4)
+            replacements.append((start, end - 1, [indent + line for line in STAND_INS[node.name]]))
         if isinstance(node, ast.FunctionDef) and node.name in graded:
             if ast.get_docstring(node) is None:
                 raise ValueError(f"graded function {node.name} needs a docstring (the student's spec)")

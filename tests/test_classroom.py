@@ -301,7 +301,10 @@ def test_instructor_notebooks_are_marked_up_for_nbgrader():
         nb = nbformat.read(ROOT / "notebooks" / f"{a}.ipynb", 4)
         for i, cell in enumerate(nb.cells):
             meta = cell.get("metadata", {}).get("nbgrader")
-            if cell.cell_type == "code" and cell.source.startswith("#@save"):
+            shown_only = "walkthrough-only" in cell.get("metadata", {}).get("tags", [])
+            if cell.cell_type == "code" and cell.source.startswith("#@save") and shown_only:
+                assert not meta, (a, i)  # a helper shown in the walkthrough, left out of the assignment
+            elif cell.cell_type == "code" and cell.source.startswith("#@save"):
                 assert meta and meta["solution"] and not meta["grade"] and meta["schema_version"] == 3, (a, i)
                 names = [n.name for n in ast.parse(cell.source).body if isinstance(n, ast.FunctionDef)]
                 assert cell.source.count("### BEGIN SOLUTION") == len(names) == cell.source.count("### END SOLUTION")

@@ -314,6 +314,18 @@ def test_divergence_is_reported():
     assert isinstance(info.value, FloatingPointError)
 
 
+def test_divergence_in_the_last_update_is_reported():
+    """An update that overflows in the last iteration has no forward pass after it to show it."""
+    rng = np.random.default_rng(0)
+    X, Y = 10 * rng.standard_normal((4, 10)), np.array([[0, 1] * 5])
+    with warnings.catch_warnings(), pytest.raises(d.TrainingDivergedError, match="iteration 0: its update"):
+        warnings.simplefilter("error")
+        d.L_layer_model(X, Y, [4, 1], learning_rate=1.5e308, num_iterations=1)
+    # the same step with a sane rate trains without complaint
+    parameters, _ = d.L_layer_model(X, Y, [4, 1], learning_rate=0.1, num_iterations=1)
+    assert all(np.all(np.isfinite(v)) for v in parameters.values())
+
+
 # ---------------------------------------------------------------------------
 # Plots
 # ---------------------------------------------------------------------------

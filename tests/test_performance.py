@@ -5,6 +5,7 @@ No test here measures time; the memory test uses tracemalloc, which numpy report
 """
 
 import importlib.util
+import inspect
 from pathlib import Path
 
 import numpy as np
@@ -89,42 +90,95 @@ def test_no_copy_of_X_from_flatten_images():
     X = dnn_utils.flatten_images(images)
     assert X.flags.f_contiguous
     seen = []
-    forward = dnn_utils._training_forward
+    step = dnn_utils._training_step
     try:
-        dnn_utils._training_forward = lambda X_train, p: (seen.append(X_train), forward(X_train, p))[1]
+        dnn_utils._training_step = lambda X_train, *args: (seen.append(X_train), step(X_train, *args))[1]
         dnn_utils.L_layer_model(X, np.array([[0, 1, 0, 1, 1, 0, 1]]), [48, 3, 1], num_iterations=2)
     finally:
-        dnn_utils._training_forward = forward
+        dnn_utils._training_step = step
     assert len(seen) == 2 and all(np.shares_memory(s, X) for s in seen)
 
 
-# _training_forward is L_model_forward with Z1 = W1·X computed as (X.T·W1.T).T, which OpenBLAS
-# runs faster. It must give L_model_forward's numbers: float64 to rtol 1e-12, float32 to rtol
-# 1e-5 (rounding only; with this OpenBLAS the two agree bit for bit in float32 and to 1e-16 in
-# float64, but another BLAS may sum the 12288 products in another order).
+# _training_step is one iteration of L_model_forward, L_model_backward and update_parameters,
+# written as one function (α/m applied once to dZ[L], Z1 = W1·X computed as (X.T·W1.T).T). It
+# must give their numbers: float64 to rtol 1e-12, float32 to rtol 1e-5 (rounding only: the
+# products are summed in another order).
 TOLERANCE = {np.float64: dict(rtol=1e-12, atol=1e-14), np.float32: dict(rtol=1e-5, atol=1e-6)}
+
+
+def teaching_step(X, Y, parameters, learning_rate):
+    """The iteration _training_step stands for, written with the course's functions."""
+    AL, caches = dnn_utils.L_model_forward(X, parameters)
+    grads = dnn_utils.L_model_backward(AL, Y, caches)
+    dnn_utils.update_parameters(parameters, grads, learning_rate)
+    return AL
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("order", ["C", "F"])
-@pytest.mark.parametrize("layers_dims", [[300, 8, 4, 1], [300, 6, 1], [300, 1]])
-def test_training_forward_matches_L_model_forward(layers_dims, order, dtype):
-    X, _ = random_data(layers_dims[0], 17, seed=8, dtype=dtype)
+@pytest.mark.parametrize("layers_dims", [[300, 8, 4, 1], [300, 6, 1], [300, 1], [300, 9, 7, 5, 3, 1]])
+def test_training_step_matches_forward_backward_update(layers_dims, order, dtype):
+    X, Y = random_data(layers_dims[0], 17, seed=8, dtype=dtype)
     X = np.asarray(X, order=order)
     parameters = dnn_utils.initialize_parameters(layers_dims, seed=2, dtype=dtype)
     parameters = {k: v + 0.01 for k, v in parameters.items()}  # nonzero biases, to test them too
-    AL, caches = dnn_utils.L_model_forward(X, parameters)
-    AL_fast, caches_fast = dnn_utils._training_forward(X, parameters)
-    assert AL_fast.dtype == dtype and AL_fast.shape == AL.shape
+    expected = {k: v.copy() for k, v in parameters.items()}
+    AL = teaching_step(X, Y, expected, 0.3)
+    arrays = dict(parameters)
+    AL_fast = dnn_utils._training_step(X, Y, parameters, 0.3)
+    assert AL_fast.dtype == dtype and AL_fast.shape == AL.shape == (1, 17)
     np.testing.assert_allclose(AL_fast, AL, **TOLERANCE[dtype])
-    assert len(caches_fast) == len(caches) == len(layers_dims) - 1
-    for l, (((A, W, b), Z), ((A_f, W_f, b_f), Z_f)) in enumerate(zip(caches, caches_fast), start=1):
-        if l == 1:
-            assert A_f is A  # the first layer's cache holds X itself, not a copy
-        assert W_f is W and b_f is b  # the parameters themselves, as linear_forward caches them
-        assert Z_f.dtype == dtype and Z_f.shape == Z.shape
-        np.testing.assert_allclose(A_f, A, **TOLERANCE[dtype])
-        np.testing.assert_allclose(Z_f, Z, **TOLERANCE[dtype])
+    assert sorted(parameters) == sorted(expected)
+    for k in expected:
+        assert parameters[k] is arrays[k], f"{k} must be updated in place"
+        assert parameters[k].dtype == dtype, k
+        np.testing.assert_allclose(parameters[k], expected[k], **TOLERANCE[dtype], err_msg=k)
+
+
+@pytest.mark.parametrize("layers_dims, m", [
+    ([6, 5, 4, 3, 1], 11),          # a small random net
+    ([12288, 20, 7, 5, 1], 5),      # the course's shape, a few examples
+])
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_training_step_gradients_match_textbook(bench, layers_dims, m, order):
+    """The gradients L_layer_model steps with agree with the textbook version's to 1e-10.
+
+    _training_step never stores dW: with learning rate 1, W - W_after = dW (and b - b_after = db).
+    """
+    X, Y = random_data(layers_dims[0], m)
+    X = np.asarray(X, order=order)
+    before = dnn_utils.initialize_parameters(layers_dims, seed=1)
+    after = {k: v.copy() for k, v in before.items()}
+    dnn_utils._training_step(X, Y, after, 1.0)
+    AL_t, caches_t = bench.textbook_forward(X, before)
+    plain = bench.textbook_backward(AL_t, Y, caches_t)
+    for k in before:
+        used = before[k] - after[k]
+        assert bench.relative_difference(used, plain["d" + k]) <= 1e-10, k
+
+
+@pytest.mark.parametrize("mistake, slip", [
+    ("dZ = dA_prev * (Z[l - 1] > 0)", "dZ = dA_prev"),                              # relu' forgotten
+    ("(float(learning_rate) / m)", "float(learning_rate)"),                         # 1/m forgotten
+    ("(AL - Y)", "(Y - AL)"),                                                       # uphill
+    ("if l < L else sigmoid", "if l < L - 1 else sigmoid"),                         # a hidden sigmoid
+    ("W -= dZ @ A[l - 1].T",                                                        # dA[l-1] from the
+     "W -= dZ @ A[l - 1].T\n        if l > 1:\n            dA_prev = W.T @ dZ"),    # updated W[l]
+])
+def test_a_broken_training_step_is_caught(mistake, slip):
+    """The agreement check has teeth: each of these slips in _training_step makes it fail."""
+    source = inspect.getsource(dnn_utils._training_step)
+    assert mistake in source
+    namespace = dict(vars(dnn_utils))
+    exec(source.replace(mistake, slip), namespace)
+    X, Y = random_data(30, 9, seed=3)
+    parameters = dnn_utils.initialize_parameters([30, 6, 6, 1], seed=4)
+    parameters = {k: v + 0.01 for k, v in parameters.items()}
+    expected = {k: v.copy() for k, v in parameters.items()}
+    teaching_step(X, Y, expected, 0.5)
+    with np.errstate(all="ignore"):
+        namespace["_training_step"](X, Y, parameters, 0.5)
+    assert not all(np.allclose(parameters[k], expected[k], **TOLERANCE[np.float64]) for k in expected)
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
