@@ -164,6 +164,15 @@ def torch_model(torch, X, Y, parameters, learning_rate=LEARNING_RATE, num_iterat
 
 
 def import_torch():
+    """torch, or None if it cannot be imported.
+
+    PyTorch's OpenMP threads busy-wait for a while after each PyTorch call (the OpenMP
+    default), on the same two cores that numpy's OpenBLAS threads need next: here that
+    made whatever numpy ran after PyTorch up to 10% slower. Unless OMP_WAIT_POLICY is set,
+    it is set to PASSIVE (threads sleep when idle) before torch is imported; PyTorch's own
+    times were no slower with it (README, Performance).
+    """
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     try:
         import torch
     except ImportError:
@@ -294,13 +303,19 @@ def time_once(fn):
 
 
 def measure(tasks, repeats):
-    """Median seconds of each task, run in turn `repeats` times (after one warm-up round)."""
+    """Median seconds of each task, run in turn `repeats` times (after one warm-up round).
+
+    Each round starts one task further along the list, so every task follows every other
+    equally often: what a task leaves behind (PyTorch's OpenMP threads still spinning, say,
+    or a cache full of its own arrays) does not always fall on the same neighbour.
+    """
     for fn in tasks.values():
         fn()
+    names = list(tasks)
     times = {k: [] for k in tasks}
-    for _ in range(repeats):
-        for k, fn in tasks.items():
-            times[k].append(time_once(fn))
+    for r in range(repeats):
+        for k in names[r % len(names):] + names[:r % len(names)]:
+            times[k].append(time_once(tasks[k]))
     return {k: statistics.median(v) for k, v in times.items()}
 
 
@@ -448,7 +463,8 @@ def main(argv=None):
     print(f"numpy {np.__version__}, BLAS {blas}, kernel {kernel}, {threads} threads; "
           f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '(unset)')}; "
           f"{os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.2f}")
-    print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} threads" if torch is not None
+    print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} threads, "
+          f"OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY')}" if torch is not None
           else "PyTorch not importable: no PyTorch columns")
     print(f"model {LAYERS_DIMS}, full-batch gradient descent; median of {repeats} runs")
 
