@@ -15,7 +15,7 @@ and the fastest is reported, so the ratio to it is never flattered by a slow lay
 X stored feature by feature (C order) or example by example (F order, as flatten_images
 makes it and L_layer_model trains on it), times Z1 computed as W1 · X or as the transpose
 of X.T · W1.T (the two call OpenBLAS differently; L_layer_model uses the second, which is
-faster in float32). dW1 is dZ1 · X.T with dZ1 in C order, as L_model_backward makes it:
+faster in float32). dW1 is dZ1 · X.T with dZ1 in C order, as L_layer_model's step makes it:
 its other forms, the transpose of X · dZ1.T (about 2x slower in float64) and products into
 a preallocated `out=` buffer, were never faster in the exploration behind this choice.
 
@@ -28,8 +28,8 @@ This script prints, for each dtype and for m = 209, 2090 and 8360 examples:
 * the peak extra memory one training iteration allocates (tracemalloc), as a fraction of X;
 * a check that dnn_utils and the textbook version give the same gradients and costs.
 
-Every time is the median of --repeats runs, the competitors measured in turn (round robin),
-so a load change on a shared machine hits them alike. Usage:
+Every time is the median of --repeats runs, the competitors measured in turn (round robin,
+each round starting one further along), so a load change on a shared machine hits them alike. Usage:
 
     python benchmarks/bench_training.py            # the full table, about 3 minutes
     python benchmarks/bench_training.py --quick    # a smoke test: m = 209, few repeats
