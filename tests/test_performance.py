@@ -162,7 +162,7 @@ def test_training_step_gradients_match_textbook(bench, layers_dims, m, order):
     ("if l < L else sigmoid", "if l < L - 1 else sigmoid"),                         # a hidden sigmoid
     ('parameters["W" + str(l)] = W_new',                                            # dA[l-1] from the
      'parameters["W" + str(l)] = W_new\n        if l > 1:\n            dA_prev = W_new.T @ dZ'),  # new W[l]
-    ("W_new += W", "W_new -= W"),                                                   # W[l] lost
+    ("W_new += W", "W_new -= W"),                                                   # -W[l]
 ])
 def test_a_broken_training_step_is_caught(mistake, slip):
     """The agreement check has teeth: each of these slips in _training_step makes it fail."""
