@@ -216,3 +216,16 @@ def test_gradient_check_stays_float64():
     X, Y = random_data(4, 6, seed=7)
     parameters = dnn_utils.initialize_parameters([4, 3, 1], seed=1, dtype=np.float32)
     assert dnn_utils.gradient_check(parameters, X.astype(np.float32), Y) < 1e-7
+
+
+def test_compare_versions_runs(capsys):
+    """benchmarks/compare_versions.py times two versions of the module; here the module against itself."""
+    spec = importlib.util.spec_from_file_location("compare_versions", BENCH.parent / "compare_versions.py")
+    compare = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(compare)
+    assert compare.main([str(Path(dnn_utils.__file__)), "--repeats", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "float64" in out and "float32" in out and out.count("x as fast") == 2
+    with pytest.raises(SystemExit):
+        compare.main(["no/such/dnn_utils.py"])
+    assert "is not a file" in capsys.readouterr().err
