@@ -579,7 +579,7 @@ def _training_step(X, Y, parameters, learning_rate):
             Z.append((X.T @ W.T).T + b)  # = W1·X + b1, in the order OpenBLAS runs fastest
         else:
             Z.append(W @ A[l - 1] + b)
-        A.append(np.maximum(Z[l], 0) if l < L else sigmoid(Z[l])[0])
+        A.append(relu(Z[l])[0] if l < L else sigmoid(Z[l])[0])
     AL = A[L]
     # backward and update, output layer first; here dZ stands for α/m · dZ[l]
     # dZ[L] = AL - Y (sigmoid followed by cross-entropy); a Python float keeps float32 in float32
@@ -596,7 +596,7 @@ def _training_step(X, Y, parameters, learning_rate):
         parameters["W" + str(l)] = W_new
         b -= np.sum(dZ, axis=1, keepdims=True)  # b[l] -= α·db[l], db[l] = Σ_columns dZ[l] / m
         if l > 1:
-            dZ = dA_prev * (Z[l - 1] > 0)  # dZ[l-1] = dA[l-1]·relu'(Z[l-1])
+            dZ = relu_backward(dA_prev, Z[l - 1])  # dZ[l-1] = dA[l-1]·relu'(Z[l-1])
     return AL
 
 
