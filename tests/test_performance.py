@@ -75,13 +75,46 @@ def test_training_costs_match_textbook(bench):
     np.testing.assert_allclose(costs, costs_t, rtol=0, atol=1e-6)
 
 
-def test_one_iteration_does_not_copy_X(bench):
+@pytest.mark.parametrize("m", [209, 420])  # X in Fortran order, and (float64) in C order
+def test_one_iteration_does_not_copy_X(bench, m):
     """Peak extra allocation of one training iteration is at most a quarter of X."""
-    X, Y = random_data(4096, 209, seed=4)
+    X, Y = random_data(4096, m, seed=4)
     for dtype in (np.float64, np.float32):
         Xd = X.astype(dtype)
         peak, X_train = bench.iteration_peak_memory(Xd, Y, dtype, layers_dims=[4096, 20, 7, 5, 1])
         assert peak <= 0.25 * X_train.nbytes, (dtype, peak, X_train.nbytes)
+
+
+def trained_on(X, Y, layers_dims, **kwargs):
+    """The X arrays L_layer_model hands to _training_step (one per iteration)."""
+    seen = []
+    step = dnn_utils._training_step
+    try:
+        dnn_utils._training_step = lambda X_train, *args: (seen.append(X_train), step(X_train, *args))[1]
+        dnn_utils.L_layer_model(X, Y, layers_dims, **kwargs)
+    finally:
+        dnn_utils._training_step = step
+    return seen
+
+
+@pytest.mark.parametrize("m, dtype, given, expected", [
+    (209, np.float64, "F", "F"), (209, np.float64, "C", "F"), (399, np.float64, "F", "F"),
+    (400, np.float64, "F", "C"), (420, np.float64, "C", "C"),
+    (209, np.float32, "F", "F"), (420, np.float32, "C", "F"), (420, np.float32, "F", "F"),
+])
+def test_training_layout(m, dtype, given, expected):
+    """float64 from 400 examples on trains on X in C order, everything else in Fortran order;
+    the values are X's, and X is copied only where its dtype or layout must change."""
+    X, Y = random_data(30, m, seed=7)
+    X = np.asarray(X, order=given)
+    X_train = dnn_utils._training_layout(X, dtype)
+    assert X_train.dtype == dtype
+    assert X_train.flags[{"C": "C_CONTIGUOUS", "F": "F_CONTIGUOUS"}[expected]]
+    np.testing.assert_array_equal(X_train, X.astype(dtype))
+    assert (X_train is X) == (dtype == np.float64 and given == expected)
+    seen = trained_on(X, Y, [30, 4, 1], num_iterations=2, dtype=dtype)
+    assert len(seen) == 2 and all(s.flags[{"C": "C_CONTIGUOUS", "F": "F_CONTIGUOUS"}[expected]]
+                                  for s in seen)
 
 
 def test_no_copy_of_X_from_flatten_images():
@@ -89,18 +122,12 @@ def test_no_copy_of_X_from_flatten_images():
     images = np.random.default_rng(5).integers(0, 256, size=(7, 4, 4, 3), dtype=np.uint8)
     X = dnn_utils.flatten_images(images)
     assert X.flags.f_contiguous
-    seen = []
-    step = dnn_utils._training_step
-    try:
-        dnn_utils._training_step = lambda X_train, *args: (seen.append(X_train), step(X_train, *args))[1]
-        dnn_utils.L_layer_model(X, np.array([[0, 1, 0, 1, 1, 0, 1]]), [48, 3, 1], num_iterations=2)
-    finally:
-        dnn_utils._training_step = step
+    seen = trained_on(X, np.array([[0, 1, 0, 1, 1, 0, 1]]), [48, 3, 1], num_iterations=2)
     assert len(seen) == 2 and all(np.shares_memory(s, X) for s in seen)
 
 
 # _training_step is one iteration of L_model_forward, L_model_backward and update_parameters,
-# written as one function (α/m applied once to dZ[L], Z1 = W1·X computed as (X.T·W1.T).T). It
+# written as one function (α/m applied once to dZ[L], Z1 = W1·X in the form that suits X's layout). It
 # must give their numbers: float64 to rtol 1e-12, float32 to rtol 1e-5 (rounding only: the
 # products are summed in another order).
 TOLERANCE = {np.float64: dict(rtol=1e-12, atol=1e-14), np.float32: dict(rtol=1e-5, atol=1e-6)}
@@ -174,9 +201,10 @@ def test_a_broken_training_step_is_caught(mistake, slip):
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-def test_one_iteration_is_forward_backward_update(dtype):
+@pytest.mark.parametrize("m", [23, 420])  # 420: float64 trains on X in C order
+def test_one_iteration_is_forward_backward_update(dtype, m):
     """One iteration of L_layer_model is one step of L_model_forward, L_model_backward, update_parameters."""
-    X, Y = random_data(300, 23, seed=9, dtype=dtype)
+    X, Y = random_data(300, m, seed=9, dtype=dtype)
     X = np.asfortranarray(X)
     layers_dims = [300, 8, 4, 1]
     P0 = dnn_utils.initialize_parameters(layers_dims, seed=3, dtype=dtype)

@@ -117,6 +117,17 @@ def execute(notebook: Path, timeout: int = 900) -> None:
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
                             resources={"metadata": {"path": str(notebook.parent)}})
     client.execute()
+    for cell in nb.cells:  # one stream output per name, however the kernel happened to flush it
+        if cell.cell_type == "code":
+            outputs = []
+            for out in cell.outputs:
+                last = outputs[-1] if outputs else None
+                if (out.output_type == "stream" and last is not None
+                        and last.output_type == "stream" and last.name == out.name):
+                    last.text += out.text
+                else:
+                    outputs.append(out)
+            cell.outputs = outputs
     nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
     nbformat.write(nb, notebook)
 
