@@ -1,4 +1,4 @@
-"""The fast dnn_utils computes what the plain textbook algorithm computes, without copying X.
+"""The fast dnn_utils computes what the plain textbook algorithm computes, without copying X in its iterations.
 
 The textbook version lives in benchmarks/bench_training.py (one copy, also timed there).
 No test here measures time; the memory test uses tracemalloc, which numpy reports to.
@@ -55,7 +55,7 @@ def test_one_step_gradients_match_textbook(bench, layers_dims, m):
 
 
 def test_one_step_gradients_match_in_fortran_layout(bench):
-    """L_layer_model trains on a Fortran-ordered X; the gradients do not depend on the layout."""
+    """L_layer_model trains on X in Fortran or C order; the gradients do not depend on the layout."""
     X, Y = random_data(300, 17, seed=3)
     for order in "CF":
         Xo = np.asarray(X, order=order)
@@ -250,3 +250,16 @@ def test_compare_versions_runs(capsys):
     with pytest.raises(SystemExit):
         compare.main(["no/such/dnn_utils.py"])
     assert "is not a file" in capsys.readouterr().err
+
+
+def test_training_loop_task_times_the_loop_only(bench):
+    """The benchmark's time of L_layer_model starts at its first iteration: the setup (here a
+    copy of X into C order) is left out, and _training_step is put back afterwards."""
+    X, Y = random_data(3000, 450, seed=10)
+    step = dnn_utils._training_step
+    task = bench.training_loop_task(X, Y, np.float64, 3, layers_dims=[3000, 5, 1])
+    t0 = bench.time.perf_counter()
+    seconds = bench.time_once(task)
+    total = bench.time.perf_counter() - t0
+    assert isinstance(seconds, float) and 0 < seconds < total
+    assert dnn_utils._training_step is step
