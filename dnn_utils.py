@@ -548,25 +548,6 @@ def update_parameters(parameters, grads, learning_rate):
 # Models
 # ---------------------------------------------------------------------------
 
-def _training_layout(X, dtype):
-    """X as L_layer_model trains on it: in `dtype`, laid out in memory to suit W1·X and dZ1·X.T.
-
-    Almost all the time of training goes into these two products with X (n_x, m), and how
-    fast OpenBLAS runs them depends on how X lies in memory (benchmarks/bench_training.py):
-    - Fortran order, example by example (the n_x pixels of one image contiguous, as
-      flatten_images makes X): fastest in float32, and in float64 up to a few hundred
-      examples. A float64 X from flatten_images is then used as it is, without a copy.
-    - C order, feature by feature: fastest in float64 from 400 examples on,
-      1.1-1.25x faster than Fortran order at m = 2090 and 8360 on the machine the
-      benchmark ran on. The price is one copy of X (none if X is in C order already),
-      made once for the whole training, not in every iteration.
-    The numbers are the same in both layouts, up to rounding.
-    """
-    if np.dtype(dtype) == np.float64 and X.shape[1] >= 400:
-        return np.ascontiguousarray(X, dtype=dtype)
-    return np.asfortranarray(X, dtype=dtype)
-
-
 def _training_step(X, Y, parameters, learning_rate):
     """One iteration of L_layer_model: forward pass, backward pass and update, in one function.
 
@@ -583,11 +564,10 @@ def _training_step(X, Y, parameters, learning_rate):
     a new array for it, b[l] is updated in place). Two more savings:
     - α/m multiplies dZ[L] once. The backward pass is linear in dZ, so every dZ[l] below
       carries the factor, and dZ[l]·A[l-1].T is already α·dW[l]: no dW-sized multiplication.
-    - With X in Fortran order (see _training_layout), Z1 = W1·X is computed as (X.T·W1.T).T,
-      the same sums handed to OpenBLAS the other way round (both transposes are views). For
-      the course's skinny (20 x 12288)·(12288 x 209) it runs 1.3-1.5x faster in float32, about
-      as fast in float64, and with two threads it does not stall the way W1·X can on a busy
-      machine. With X in C order, W1·X itself is the fast form (benchmarks/).
+    - Z1 = W1·X is computed as (X.T·W1.T).T, the same sums handed to OpenBLAS the other way
+      round (both transposes are views). For the course's skinny (20 x 12288)·(12288 x 209)
+      it runs 1.3-1.5x faster in float32, as fast in float64 on one thread, and with two
+      threads it does not stall the way W1·X can on a busy machine (benchmarks/).
     """
     L = len(parameters) // 2
     m = X.shape[1]
@@ -595,8 +575,8 @@ def _training_step(X, Y, parameters, learning_rate):
     A, Z = [X], [None]
     for l in range(1, L + 1):
         W, b = parameters["W" + str(l)], parameters["b" + str(l)]
-        if l == 1:  # Z1 = W1·X + b1, in the form OpenBLAS runs fastest for X's layout
-            Z.append(((X.T @ W.T).T if X.flags.f_contiguous else W @ X) + b)
+        if l == 1:
+            Z.append((X.T @ W.T).T + b)  # = W1·X + b1, in the order OpenBLAS runs fastest
         else:
             Z.append(W @ A[l - 1] + b)
         A.append(relu(Z[l])[0] if l < L else sigmoid(Z[l])[0])
@@ -651,7 +631,11 @@ def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, 
     if dims[0] != X.shape[0] or dims[-1] != 1:
         raise ValueError(f"layers_dims must start with n_x = {X.shape[0]} (the rows of X) and end "
                          f"with 1 output unit; found {list(layers_dims)}")
-    X = _training_layout(X, dtype)  # the dtype, and the memory layout the big products run fastest in
+    # X in the training dtype, stored example by example (Fortran order: the 12288 pixels
+    # of one image contiguous, as flatten_images makes them). OpenBLAS runs both big
+    # products, W1·X and dZ1·X.T, faster in this layout (benchmarks/bench_training.py),
+    # and a float64 X from flatten_images is used as it is, without a copy.
+    X = np.asfortranarray(X, dtype=dtype)
     Y = Y.astype(dtype)
     parameters = initialize_parameters(dims, scale=init, seed=seed, dtype=dtype)
     costs = []

@@ -13,12 +13,9 @@ alone in the same run, is the "GEMM floor": no implementation can beat it by muc
 The floor is timed in every way of computing the two products that dnn_utils could use,
 and the fastest is reported, so the ratio to it is never flattered by a slow layout:
 X stored feature by feature (C order) or example by example (F order, as flatten_images
-makes it), times Z1 computed as W1 · X or as the transpose of X.T · W1.T (the two call
-OpenBLAS differently). L_layer_model trains on X in F order with the second form, except
-in float64 from 400 examples on, where it copies X once to C order and uses the first
-(dnn_utils._training_layout; the table's "layout" column says which, and the copy, made
-before the first iteration, is not in the time per iteration nor in its memory).
-dW1 is dZ1 · X.T with dZ1 in C order, as L_layer_model's step makes it:
+makes it and L_layer_model trains on it), times Z1 computed as W1 · X or as the transpose
+of X.T · W1.T (the two call OpenBLAS differently; L_layer_model uses the second, which is
+faster in float32). dW1 is dZ1 · X.T with dZ1 in C order, as L_layer_model's step makes it:
 its other forms, the transpose of X · dZ1.T (about 2x slower in float64) and products into
 a preallocated `out=` buffer, were never faster in the exploration behind this choice.
 
@@ -323,8 +320,8 @@ def training_loop_task(X, Y, dtype, iterations, layers_dims=LAYERS_DIMS):
     The clock starts when L_layer_model first calls dnn_utils._training_step and stops when
     it returns: the loop, its divergence checks and cost computations are timed; the input
     checks, the initialization and putting X in the training dtype and layout (a copy of X
-    in float64 from 400 examples, which would swamp the few iterations timed at large m)
-    are not.
+    unless it is already float64 in Fortran order: at large m it would swamp the few
+    iterations timed) are not.
     """
     def run():
         step, start = dnn_utils._training_step, []
@@ -547,8 +544,7 @@ def main(argv=None):
     for (dtype, m), r in results.items():
         ways = ", ".join(f"{way} {r['floor ' + way] * 1e3:6.2f}" for way in FLOOR_WAYS)
         print(f"  {dtype.__name__:8} m = {m:5d}: {ways}; fastest {r['floor layout']}; "
-              f"L_layer_model: {r['dnn_utils layout']} "
-              f"{'X.T·W1.T' if r['dnn_utils layout'] == 'F' else 'W1·X'}")
+              f"L_layer_model: {r['dnn_utils layout']} X.T·W1.T")
 
     if np.float64 in dtypes and np.float32 in dtypes:
         print("\nfloat32 speed-up over float64 (time float64 / time float32):")

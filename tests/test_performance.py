@@ -55,7 +55,7 @@ def test_one_step_gradients_match_textbook(bench, layers_dims, m):
 
 
 def test_one_step_gradients_match_in_fortran_layout(bench):
-    """L_layer_model trains on X in Fortran or C order; the gradients do not depend on the layout."""
+    """L_layer_model trains on a Fortran-ordered X; the gradients do not depend on the layout."""
     X, Y = random_data(300, 17, seed=3)
     for order in "CF":
         Xo = np.asarray(X, order=order)
@@ -75,46 +75,13 @@ def test_training_costs_match_textbook(bench):
     np.testing.assert_allclose(costs, costs_t, rtol=0, atol=1e-6)
 
 
-@pytest.mark.parametrize("m", [209, 420])  # X in Fortran order, and (float64) in C order
-def test_one_iteration_does_not_copy_X(bench, m):
+def test_one_iteration_does_not_copy_X(bench):
     """Peak extra allocation of one training iteration is at most a quarter of X."""
-    X, Y = random_data(4096, m, seed=4)
+    X, Y = random_data(4096, 209, seed=4)
     for dtype in (np.float64, np.float32):
         Xd = X.astype(dtype)
         peak, X_train = bench.iteration_peak_memory(Xd, Y, dtype, layers_dims=[4096, 20, 7, 5, 1])
         assert peak <= 0.25 * X_train.nbytes, (dtype, peak, X_train.nbytes)
-
-
-def trained_on(X, Y, layers_dims, **kwargs):
-    """The X arrays L_layer_model hands to _training_step (one per iteration)."""
-    seen = []
-    step = dnn_utils._training_step
-    try:
-        dnn_utils._training_step = lambda X_train, *args: (seen.append(X_train), step(X_train, *args))[1]
-        dnn_utils.L_layer_model(X, Y, layers_dims, **kwargs)
-    finally:
-        dnn_utils._training_step = step
-    return seen
-
-
-@pytest.mark.parametrize("m, dtype, given, expected", [
-    (209, np.float64, "F", "F"), (209, np.float64, "C", "F"), (399, np.float64, "F", "F"),
-    (400, np.float64, "F", "C"), (420, np.float64, "C", "C"),
-    (209, np.float32, "F", "F"), (420, np.float32, "C", "F"), (420, np.float32, "F", "F"),
-])
-def test_training_layout(m, dtype, given, expected):
-    """float64 from 400 examples on trains on X in C order, everything else in Fortran order;
-    the values are X's, and X is copied only where its dtype or layout must change."""
-    X, Y = random_data(30, m, seed=7)
-    X = np.asarray(X, order=given)
-    X_train = dnn_utils._training_layout(X, dtype)
-    assert X_train.dtype == dtype
-    assert X_train.flags[{"C": "C_CONTIGUOUS", "F": "F_CONTIGUOUS"}[expected]]
-    np.testing.assert_array_equal(X_train, X.astype(dtype))
-    assert (X_train is X) == (dtype == np.float64 and given == expected)
-    seen = trained_on(X, Y, [30, 4, 1], num_iterations=2, dtype=dtype)
-    assert len(seen) == 2 and all(s.flags[{"C": "C_CONTIGUOUS", "F": "F_CONTIGUOUS"}[expected]]
-                                  for s in seen)
 
 
 def test_no_copy_of_X_from_flatten_images():
@@ -122,12 +89,18 @@ def test_no_copy_of_X_from_flatten_images():
     images = np.random.default_rng(5).integers(0, 256, size=(7, 4, 4, 3), dtype=np.uint8)
     X = dnn_utils.flatten_images(images)
     assert X.flags.f_contiguous
-    seen = trained_on(X, np.array([[0, 1, 0, 1, 1, 0, 1]]), [48, 3, 1], num_iterations=2)
+    seen = []
+    step = dnn_utils._training_step
+    try:
+        dnn_utils._training_step = lambda X_train, *args: (seen.append(X_train), step(X_train, *args))[1]
+        dnn_utils.L_layer_model(X, np.array([[0, 1, 0, 1, 1, 0, 1]]), [48, 3, 1], num_iterations=2)
+    finally:
+        dnn_utils._training_step = step
     assert len(seen) == 2 and all(np.shares_memory(s, X) for s in seen)
 
 
 # _training_step is one iteration of L_model_forward, L_model_backward and update_parameters,
-# written as one function (α/m applied once to dZ[L], Z1 = W1·X in the form that suits X's layout). It
+# written as one function (α/m applied once to dZ[L], Z1 = W1·X computed as (X.T·W1.T).T). It
 # must give their numbers: float64 to rtol 1e-12, float32 to rtol 1e-5 (rounding only: the
 # products are summed in another order).
 TOLERANCE = {np.float64: dict(rtol=1e-12, atol=1e-14), np.float32: dict(rtol=1e-5, atol=1e-6)}
@@ -201,10 +174,9 @@ def test_a_broken_training_step_is_caught(mistake, slip):
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-@pytest.mark.parametrize("m", [23, 420])  # 420: float64 trains on X in C order
-def test_one_iteration_is_forward_backward_update(dtype, m):
+def test_one_iteration_is_forward_backward_update(dtype):
     """One iteration of L_layer_model is one step of L_model_forward, L_model_backward, update_parameters."""
-    X, Y = random_data(300, m, seed=9, dtype=dtype)
+    X, Y = random_data(300, 23, seed=9, dtype=dtype)
     X = np.asfortranarray(X)
     layers_dims = [300, 8, 4, 1]
     P0 = dnn_utils.initialize_parameters(layers_dims, seed=3, dtype=dtype)
@@ -254,7 +226,7 @@ def test_compare_versions_runs(capsys):
 
 def test_training_loop_task_times_the_loop_only(bench):
     """The benchmark's time of L_layer_model starts at its first iteration: the setup (here a
-    copy of X into C order) is left out, and _training_step is put back afterwards."""
+    copy of X into Fortran order) is left out, and _training_step is put back afterwards."""
     X, Y = random_data(3000, 450, seed=10)
     step = dnn_utils._training_step
     task = bench.training_loop_task(X, Y, np.float64, 3, layers_dims=[3000, 5, 1])
@@ -263,3 +235,16 @@ def test_training_loop_task_times_the_loop_only(bench):
     total = bench.time.perf_counter() - t0
     assert isinstance(seconds, float) and 0 < seconds < total
     assert dnn_utils._training_step is step
+
+
+def test_layout_sweep_runs(capsys):
+    """benchmarks/layout_sweep.py: both layouts compute the same products, and it prints a row per m."""
+    spec = importlib.util.spec_from_file_location("layout_sweep", BENCH.parent / "layout_sweep.py")
+    sweep = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(sweep)
+    tasks = sweep.layout_tasks(7, np.float64)
+    for f, c in zip(tasks["F"](), tasks["C"]()):
+        np.testing.assert_allclose(f, c, rtol=1e-12)
+    assert sweep.main(["--m", "5", "9", "--repeats", "1"]) == 0
+    rows = [line.split() for line in capsys.readouterr().out.splitlines()[2:]]
+    assert [row[0] for row in rows] == ["5", "9"] and all(len(row) == 4 for row in rows)

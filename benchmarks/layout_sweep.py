@@ -1,0 +1,88 @@
+"""The two big products of training with X in either memory layout, for a range of m.
+
+L_layer_model trains on X (n_x, m) in Fortran order, example by example, as flatten_images
+makes it (so a float64 X is used without a copy). This script shows how that layout compares
+with C order, feature by feature, on the machine it runs on. For each m it times, per
+iteration, the two products with X that dominate training, each in the form that suits the
+layout (the faster form for it):
+
+    F:  Z1 = (X.T · W1.T).T   and   dW1 = dZ1 · X.T     (X in Fortran order, as trained on)
+    C:  Z1 = W1 · X           and   dW1 = dZ1 · X.T     (X in C order)
+
+and prints both times and their ratio F / C (above 1: C order would be faster). The data
+are random (the speed of a product does not depend on the values). The answer depends on
+the BLAS kernels: set OPENBLAS_CORETYPE (e.g. Haswell, SkylakeX) to compare them on one CPU.
+
+Usage:
+
+    python benchmarks/layout_sweep.py                                   # float64, default threads
+    python benchmarks/layout_sweep.py --threads 1 --dtype float32
+    python benchmarks/layout_sweep.py --m 209 418 836 2090 --repeats 11
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+import numpy as np
+
+N_X, N_1 = 12288, 20  # the course's input size and first hidden layer
+
+
+def layout_tasks(m, dtype, seed=0):
+    """{"F": fn, "C": fn}: each runs Z1 and dW1 once, X in that layout."""
+    rng = np.random.default_rng(seed)
+    XF = np.asfortranarray(rng.random((N_X, m)), dtype=dtype)
+    XC = np.ascontiguousarray(XF)
+    W1 = rng.standard_normal((N_1, N_X)).astype(dtype)
+    dZ1 = rng.standard_normal((N_1, m)).astype(dtype)
+    return {"F": lambda: ((XF.T @ W1.T).T, dZ1 @ XF.T),
+            "C": lambda: (W1 @ XC, dZ1 @ XC.T)}
+
+
+def sweep(ms, dtype, repeats):
+    """[(m, ms per iteration in F, in C)], medians of `repeats` rounds, F and C in turn."""
+    rows = []
+    for m in ms:
+        tasks = layout_tasks(m, dtype)
+        per_round = max(1, round(3000 / m))  # products per timed run: ~10 ms or more
+        times = {k: [] for k in tasks}
+        for r in range(repeats + 1):  # round 0 warms up
+            for k in (("F", "C") if r % 2 else ("C", "F")):
+                t0 = time.perf_counter()
+                for _ in range(per_round):
+                    tasks[k]()
+                if r:
+                    times[k].append((time.perf_counter() - t0) / per_round)
+        rows.append((m, statistics.median(times["F"]) * 1e3, statistics.median(times["C"]) * 1e3))
+    return rows
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--m", type=int, nargs="+", default=[209, 418, 627, 836, 1045, 1463, 2090, 4180],
+                        help="numbers of examples")
+    parser.add_argument("--dtype", choices=["float64", "float32"], default="float64")
+    parser.add_argument("--threads", type=int, default=None, help="BLAS threads (needs threadpoolctl)")
+    parser.add_argument("--repeats", type=int, default=9)
+    args = parser.parse_args(argv)
+    dtype = np.dtype(args.dtype).type
+
+    def run():
+        print(f"{args.dtype}, X (12288, m); ms per iteration of Z1 and dW1, median of {args.repeats}")
+        print(f"{'m':>6} {'F order':>8} {'C order':>8} {'F / C':>6}")
+        for m, f, c in sweep(args.m, dtype, args.repeats):
+            print(f"{m:6d} {f:8.2f} {c:8.2f} {f / c:6.2f}")
+
+    if args.threads is None:
+        run()
+    else:
+        from threadpoolctl import threadpool_limits
+        with threadpool_limits(args.threads):
+            run()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
