@@ -41,6 +41,7 @@ PyTorch is not a dependency of the project; run the script with a Python that ha
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import importlib.util
 import os
@@ -314,29 +315,40 @@ def time_once(fn):
     return time.perf_counter() - t0
 
 
+@contextlib.contextmanager
+def before_each_step(hook):
+    """Within the block, L_layer_model calls hook(X) before each iteration, X being what it trains on.
+
+    An iteration of L_layer_model is one call of dnn_utils._training_step; the hook is put in
+    front of it, and taken away again when the block ends.
+    """
+    step = dnn_utils._training_step
+
+    def hooked_step(X_train, *args):
+        hook(X_train)
+        return step(X_train, *args)
+
+    dnn_utils._training_step = hooked_step
+    try:
+        yield
+    finally:
+        dnn_utils._training_step = step
+
+
 def training_loop_task(X, Y, dtype, iterations, layers_dims=LAYERS_DIMS):
     """A SelfTimed task: the time of L_layer_model's `iterations` iterations, without its setup.
 
-    The clock starts when L_layer_model first calls dnn_utils._training_step and stops when
-    it returns: the loop, its divergence checks and cost computations are timed; the input
-    checks, the initialization and putting X in the training dtype and layout (a copy of X
-    unless it is already float64 in Fortran order: at large m it would swamp the few
-    iterations timed) are not.
+    The clock starts just before L_layer_model's first iteration and stops when it returns:
+    the loop, its divergence checks and cost computations are timed; the input checks, the
+    initialization and putting X in the training dtype and layout (a copy of X unless it
+    is already float64 in Fortran order: at large m it would swamp the few iterations
+    timed) are not.
     """
     def run():
-        step, start = dnn_utils._training_step, []
-
-        def timed_step(*args):
-            if not start:
-                start.append(time.perf_counter())
-            return step(*args)
-
-        dnn_utils._training_step = timed_step
-        try:
+        starts = []  # the time each iteration starts
+        with before_each_step(lambda X_train: starts.append(time.perf_counter())):
             dnn_utils.L_layer_model(X, Y, layers_dims, LEARNING_RATE, iterations, dtype=dtype)
-            return time.perf_counter() - start[0]
-        finally:
-            dnn_utils._training_step = step
+        return time.perf_counter() - starts[0]
     return SelfTimed(run)
 
 
@@ -361,29 +373,26 @@ def iteration_peak_memory(X, Y, dtype, layers_dims=LAYERS_DIMS):
     """Peak bytes allocated by one iteration of L_layer_model beyond what it held before it.
 
     tracemalloc sees numpy's allocations. An iteration is one call of dnn_utils._training_step
-    (forward, backward and update): a wrapper resets tracemalloc's peak before it, so the
-    setup before the loop (the cast of X, the initialization) is not counted.
+    (forward, backward and update): tracemalloc's peak is reset before each, so the setup
+    before the loop (the cast of X, the initialization) is not counted.
 
     Returns the largest peak of three iterations, and the X that L_layer_model trains
     on (to report its memory layout).
     """
     marks, seen = [], []
-    step = dnn_utils._training_step
 
-    def marked_step(X_train, *args):
+    def mark(X_train):
         marks.append(tracemalloc.get_traced_memory())
         tracemalloc.reset_peak()
         seen.append(X_train)
-        return step(X_train, *args)
 
-    dnn_utils._training_step = marked_step
     tracemalloc.start()
     try:
-        dnn_utils.L_layer_model(X, Y, layers_dims, LEARNING_RATE, num_iterations=4, dtype=dtype)
+        with before_each_step(mark):
+            dnn_utils.L_layer_model(X, Y, layers_dims, LEARNING_RATE, num_iterations=4, dtype=dtype)
         marks.append(tracemalloc.get_traced_memory())
     finally:
         tracemalloc.stop()
-        dnn_utils._training_step = step
     # marks[i] = (current at the start of iteration i, peak during iteration i - 1)
     peak = max(marks[i + 1][1] - marks[i][0] for i in range(1, len(marks) - 1))
     return peak, seen[0]
