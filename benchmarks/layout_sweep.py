@@ -9,9 +9,10 @@ layout (the faster form for it):
     F:  Z1 = (X.T · W1.T).T   and   dW1 = dZ1 · X.T     (X in Fortran order, as trained on)
     C:  Z1 = W1 · X           and   dW1 = dZ1 · X.T     (X in C order)
 
-and prints both times and their ratio F / C (above 1: C order would be faster). The data
-are random (the speed of a product does not depend on the values). The answer depends on
-the BLAS kernels: set OPENBLAS_CORETYPE (e.g. Haswell, SkylakeX) to compare them on one CPU.
+and prints both times and their ratio F / C (above 1: C order would be faster): the GEMM
+floor of bench_training.py in those two of its ways, on random data (the speed of a
+product does not depend on the values). The answer depends on the BLAS kernels: set
+OPENBLAS_CORETYPE (e.g. Haswell, SkylakeX) to compare them on one CPU.
 
 Usage:
 
@@ -22,40 +23,31 @@ Usage:
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
+import sys
+from pathlib import Path
 
 import numpy as np
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+import bench_training as bench  # noqa: E402
 
 N_X, N_1 = 12288, 20  # the course's input size and first hidden layer
 
 
-def layout_tasks(m, dtype, seed=0):
-    """{"F": fn, "C": fn}: each runs Z1 and dW1 once, X in that layout."""
+def sweep(ms, dtype, repeats, seed=0):
+    """[(m, ms per iteration in F order, in C order)], medians of `repeats` rounds taken in turn."""
     rng = np.random.default_rng(seed)
-    XF = np.asfortranarray(rng.random((N_X, m)), dtype=dtype)
-    XC = np.ascontiguousarray(XF)
-    W1 = rng.standard_normal((N_1, N_X)).astype(dtype)
-    dZ1 = rng.standard_normal((N_1, m)).astype(dtype)
-    return {"F": lambda: ((XF.T @ W1.T).T, dZ1 @ XF.T),
-            "C": lambda: (W1 @ XC, dZ1 @ XC.T)}
-
-
-def sweep(ms, dtype, repeats):
-    """[(m, ms per iteration in F, in C)], medians of `repeats` rounds, F and C in turn."""
     rows = []
     for m in ms:
-        tasks = layout_tasks(m, dtype)
-        per_round = max(1, round(3000 / m))  # products per timed run: ~10 ms or more
-        times = {k: [] for k in tasks}
-        for r in range(repeats + 1):  # round 0 warms up
-            for k in (("F", "C") if r % 2 else ("C", "F")):
-                t0 = time.perf_counter()
-                for _ in range(per_round):
-                    tasks[k]()
-                if r:
-                    times[k].append((time.perf_counter() - t0) / per_round)
-        rows.append((m, statistics.median(times["F"]) * 1e3, statistics.median(times["C"]) * 1e3))
+        X = rng.random((N_X, m)).astype(dtype)
+        per_run = max(1, round(3000 / m))  # iterations per timed run: ~10 ms or more
+        tasks = {"F": bench.gemm_floor_task(np.asfortranarray(X), N_1, per_run, transposed=True),
+                 "C": bench.gemm_floor_task(np.ascontiguousarray(X), N_1, per_run, transposed=False)}
+        t = bench.measure(tasks, repeats)
+        rows.append((m, t["F"] / per_run * 1e3, t["C"] / per_run * 1e3))
     return rows
 
 
