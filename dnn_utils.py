@@ -32,7 +32,7 @@ __all__ = [
     "sigmoid_backward", "relu_backward", "linear_backward", "linear_activation_backward",
     "L_model_backward",
     "update_parameters",
-    "L_layer_model", "two_layer_model", "predict", "accuracy",
+    "TrainingProgress", "L_layer_model", "two_layer_model", "predict", "accuracy",
     "gradient_check", "parameters_to_vector", "vector_to_parameters",
     "save_parameters", "load_parameters",
     "plot_costs", "plot_images", "plot_decision_boundary",
@@ -548,60 +548,42 @@ def update_parameters(parameters, grads, learning_rate):
 # Models
 # ---------------------------------------------------------------------------
 
-def _training_step(X, Y, parameters, learning_rate):
-    """One iteration of L_layer_model: forward pass, backward pass and update, in one function.
+class TrainingProgress:
+    """What L_layer_model does after each forward pass, whichever loop runs it.
 
-    It updates `parameters` as these three lines do, and returns their AL, (1, m):
-
-        AL, caches = L_model_forward(X, parameters)
-        grads = L_model_backward(AL, Y, caches)
-        update_parameters(parameters, grads, learning_rate)
-
-    The numbers agree up to rounding (tests/test_performance.py). It is faster because it
-    leaves out what those functions need as teaching tools and the loop does not: their
-    input checks (L_layer_model checked X and Y and made the parameters), the caches and
-    the grads dict (each W[l] is updated as soon as its gradient is known; the dict then holds
-    a new array for it, b[l] is updated in place). Two more savings:
-    - α/m multiplies dZ[L] once. The backward pass is linear in dZ, so every dZ[l] below
-      carries the factor, and dZ[l]·A[l-1].T is already α·dW[l]: no dW-sized multiplication.
-    - Z1 = W1·X is computed as (X.T·W1.T).T, the same sums handed to OpenBLAS the other way
-      round (both transposes are views). For the course's skinny (20 x 12288)·(12288 x 209)
-      it runs 1.3-1.5x faster in float32, as fast in float64 on one thread, and with two
-      threads it does not stall the way W1·X can on a busy machine (benchmarks/).
+    Calling it with (i, AL) checks that the output is finite (else TrainingDivergedError),
+    keeps the cost every 100 iterations in `costs`, and prints it every `print_every`
+    iterations and at the last one when print_cost is set.
     """
-    L = len(parameters) // 2
-    m = X.shape[1]
-    # forward: Z[l] = W[l]·A[l-1] + b[l]; A[l] = relu(Z[l]), sigmoid for the output layer
-    A, Z = [X], [None]
-    for l in range(1, L + 1):
-        W, b = parameters["W" + str(l)], parameters["b" + str(l)]
-        if l == 1:
-            Z.append((X.T @ W.T).T + b)  # = W1·X + b1, in the order OpenBLAS runs fastest
-        else:
-            Z.append(W @ A[l - 1] + b)
-        A.append(relu(Z[l])[0] if l < L else sigmoid(Z[l])[0])
-    AL = A[L]
-    # backward and update, output layer first; here dZ stands for α/m · dZ[l]
-    # dZ[L] = AL - Y (sigmoid followed by cross-entropy); a Python float keeps float32 in float32
-    dZ = (AL - Y) * (float(learning_rate) / m)
-    for l in range(L, 0, -1):
-        W, b = parameters["W" + str(l)], parameters["b" + str(l)]
-        if l > 1:
-            dA_prev = W.T @ dZ  # dA[l-1] = W[l].T·dZ[l], with W[l] before its update
-        # W[l] - α·dW[l], dW[l] = dZ[l]·A[l-1].T / m, summed into the product's own new array,
-        # which replaces W[l]. Writing over W[l] in place, just after both BLAS threads read it,
-        # costs up to 1 ms more per iteration on a 2-core machine (README, Performance).
-        W_new = (-dZ) @ A[l - 1].T
-        W_new += W
-        parameters["W" + str(l)] = W_new
-        b -= np.sum(dZ, axis=1, keepdims=True)  # b[l] -= α·db[l], db[l] = Σ_columns dZ[l] / m
-        if l > 1:
-            dZ = relu_backward(dA_prev, Z[l - 1])  # dZ[l-1] = dA[l-1]·relu'(Z[l-1])
-    return AL
+
+    def __init__(self, Y, learning_rate, num_iterations, print_cost=False, print_every=100):
+        self.Y, self.learning_rate, self.num_iterations = Y, learning_rate, num_iterations
+        self.print_cost, self.print_every = print_cost, print_every
+        self.costs = []
+
+    def __call__(self, i, AL):
+        if not np.all(np.isfinite(AL)):
+            raise TrainingDivergedError(
+                f"training diverged at iteration {i}: the output became NaN or inf. "
+                f"Try a smaller learning rate than {self.learning_rate}.")
+        last = i == self.num_iterations - 1
+        if i % 100 == 0 or (self.print_cost and last):
+            cost = compute_cost(AL, self.Y)
+            if i % 100 == 0:
+                self.costs.append(cost)
+            if self.print_cost and (i % self.print_every == 0 or last):
+                print(f"Cost after iteration {i}: {cost:.6f}")
+
+    def finish(self, parameters):
+        """The last update is not followed by a forward pass that would show it: check it here."""
+        if self.num_iterations and not all(np.all(np.isfinite(v)) for v in parameters.values()):
+            raise TrainingDivergedError(
+                f"training diverged at iteration {self.num_iterations - 1}: its update made the "
+                f"parameters NaN or inf. Try a smaller learning rate than {self.learning_rate}.")
 
 
 def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, print_cost=False,
-                  *, init="xavier", seed=1, dtype=np.float64, print_every=100):
+                  *, init="xavier", seed=1, dtype=np.float64, print_every=100, fast=True):
     """Train [LINEAR -> RELU] * (L-1) -> LINEAR -> SIGMOID by full-batch gradient descent.
 
     Arguments:
@@ -613,7 +595,9 @@ def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, 
     print_cost -- print the cost every `print_every` iterations and at the last one
     init -- the `scale` of initialize_parameters: "xavier", "he" or a number
     seed -- int or np.random.Generator for the initialization
-    dtype -- np.float64, or np.float32 to train faster (see the Performance section of the README)
+    dtype -- np.float64, or np.float32 to train faster
+    fast -- True (default): run the iterations with dnn_fast.train, which gives the same
+            parameters faster; False: the course's loop of the four functions above
 
     Returns:
     parameters -- the learnt dict "W1", "b1", ..., "WL", "bL"
@@ -631,40 +615,29 @@ def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, 
     if dims[0] != X.shape[0] or dims[-1] != 1:
         raise ValueError(f"layers_dims must start with n_x = {X.shape[0]} (the rows of X) and end "
                          f"with 1 output unit; found {list(layers_dims)}")
-    # X in the training dtype, stored example by example (Fortran order: the 12288 pixels
-    # of one image contiguous, as flatten_images makes them). OpenBLAS runs both big
-    # products, W1·X and dZ1·X.T, faster in this layout (benchmarks/bench_training.py),
-    # and a float64 X from flatten_images is used as it is, without a copy.
-    X = np.asfortranarray(X, dtype=dtype)
+    X = np.asarray(X, dtype=dtype)
     Y = Y.astype(dtype)
     parameters = initialize_parameters(dims, scale=init, seed=seed, dtype=dtype)
-    costs = []
-    # Divergence is reported below with a clear error, so numpy's overflow warnings are not needed
+    progress = TrainingProgress(Y, learning_rate, num_iterations, print_cost, print_every)
+    # Divergence is reported by `progress` with a clear error: numpy's overflow warnings are not needed
     with np.errstate(over="ignore", invalid="ignore"):
-        for i in range(num_iterations):
-            # L_model_forward, L_model_backward and update_parameters in one call, without
-            # their input checks and bookkeeping: the same numbers, faster (see _training_step)
-            AL = _training_step(X, Y, parameters, learning_rate)
-            if not np.all(np.isfinite(AL)):
-                raise TrainingDivergedError(
-                    f"training diverged at iteration {i}: the output became NaN or inf. "
-                    f"Try a smaller learning rate than {learning_rate}.")
-            if i % 100 == 0 or (print_cost and i == num_iterations - 1):
-                cost = compute_cost(AL, Y)
-                if i % 100 == 0:
-                    costs.append(cost)
-                if print_cost and (i % print_every == 0 or i == num_iterations - 1):
-                    print(f"Cost after iteration {i}: {cost:.6f}")
-    # the last update is not followed by a forward pass that would show it, so check it here
-    if num_iterations and not all(np.all(np.isfinite(v)) for v in parameters.values()):
-        raise TrainingDivergedError(
-            f"training diverged at iteration {num_iterations - 1}: its update made the parameters "
-            f"NaN or inf. Try a smaller learning rate than {learning_rate}.")
-    return parameters, costs
+        if fast:
+            # the same iterates, computed faster (dnn_fast.py: one fused step, no caches)
+            import dnn_fast
+            parameters = dnn_fast.train(X, Y, parameters, learning_rate, num_iterations, progress)
+        else:
+            # the course's loop
+            for i in range(num_iterations):
+                AL, caches = L_model_forward(X, parameters)                       # forward
+                progress(i, AL)                                                   # cost J (kept every 100)
+                grads = L_model_backward(AL, Y, caches)                           # backward
+                parameters = update_parameters(parameters, grads, learning_rate)  # update
+    progress.finish(parameters)
+    return parameters, progress.costs
 
 
 def two_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, print_cost=False,
-                    *, init=0.01, seed=1, dtype=np.float64, print_every=100):
+                    *, init=0.01, seed=1, dtype=np.float64, print_every=100, fast=True):
     """Train LINEAR -> RELU -> LINEAR -> SIGMOID: L_layer_model with layers_dims = (n_x, n_h, n_y).
 
     As in the course, the weights start at N(0, 1) * 0.01 unless `init` says otherwise.
@@ -673,7 +646,7 @@ def two_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000
     if len(_check_layer_dims(layers_dims)) != 3:
         raise ValueError(f"two_layer_model takes layers_dims = (n_x, n_h, n_y), found {layers_dims!r}")
     return L_layer_model(X, Y, layers_dims, learning_rate, num_iterations, print_cost,
-                         init=init, seed=seed, dtype=dtype, print_every=print_every)
+                         init=init, seed=seed, dtype=dtype, print_every=print_every, fast=fast)
 
 
 def predict(X, parameters, threshold=0.5):

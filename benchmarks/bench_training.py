@@ -56,6 +56,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+import dnn_fast  # noqa: E402
 import dnn_utils  # noqa: E402
 
 LAYERS_DIMS = [12288, 20, 7, 5, 1]
@@ -319,20 +320,20 @@ def time_once(fn):
 def before_each_step(hook):
     """Within the block, L_layer_model calls hook(X) before each iteration, X being what it trains on.
 
-    An iteration of L_layer_model is one call of dnn_utils._training_step; the hook is put in
+    An iteration of L_layer_model is one call of dnn_fast.training_step; the hook is put in
     front of it, and taken away again when the block ends.
     """
-    step = dnn_utils._training_step
+    step = dnn_fast.training_step
 
     def hooked_step(X_train, *args):
         hook(X_train)
         return step(X_train, *args)
 
-    dnn_utils._training_step = hooked_step
+    dnn_fast.training_step = hooked_step
     try:
         yield
     finally:
-        dnn_utils._training_step = step
+        dnn_fast.training_step = step
 
 
 def training_loop_task(X, Y, dtype, iterations, layers_dims=LAYERS_DIMS):
@@ -372,7 +373,7 @@ def measure(tasks, repeats):
 def iteration_peak_memory(X, Y, dtype, layers_dims=LAYERS_DIMS):
     """Peak bytes allocated by one iteration of L_layer_model beyond what it held before it.
 
-    tracemalloc sees numpy's allocations. An iteration is one call of dnn_utils._training_step
+    tracemalloc sees numpy's allocations. An iteration is one call of dnn_fast.training_step
     (forward, backward and update): tracemalloc's peak is reset before each, so the setup
     before the loop (the cast of X, the initialization) is not counted.
 
@@ -423,12 +424,12 @@ def relative_difference(a, b):
 def compare_one_step(X, Y, layers_dims, seed=1):
     """Largest relative difference between the textbook's dW, db of one step and those L_layer_model uses.
 
-    L_layer_model's step (dnn_utils._training_step) never stores dW: it subtracts α·dW from W.
+    L_layer_model's step (dnn_fast.training_step) never stores dW: it subtracts α·dW from W.
     With α = 1, W - W_after is dW itself.
     """
     before = dnn_utils.initialize_parameters(layers_dims, seed=seed)
     after = {k: v.copy() for k, v in before.items()}
-    dnn_utils._training_step(X, Y, after, 1.0)
+    dnn_fast.training_step(X, Y, after, 1.0)
     AL_t, caches_t = textbook_forward(X, before)
     grads_t = textbook_backward(AL_t, Y, caches_t)
     return max(relative_difference(before[k] - after[k], grads_t["d" + k]) for k in before)

@@ -52,15 +52,7 @@ ASSIGNMENTS = [
 ]
 DATA_FOR = {"06_cat_classifier": ["train_catvnoncat.h5", "test_catvnoncat.h5"]}
 DROP_TAG = "walkthrough-only"
-# Module helpers whose body would give an answer away (a faster version of graded
-# functions), each with the body they get in the student edition: the same computation
-# written with the graded functions, so the student's own code runs.
-STAND_INS = {
-    "_training_step": ["AL, caches = L_model_forward(X, parameters)",
-                       "if np.all(np.isfinite(AL)):  # else L_layer_model reports the divergence",
-                       "    update_parameters(parameters, L_model_backward(AL, Y, caches), learning_rate)",
-                       "return AL"],
-}
+STAND_INS: dict[str, list[str]] = {}
 LEFT_OUT = ("*This part of the walkthrough is left out of the assignment: it would show a solution, "
             "or it needs functions you write in a later assignment. Your instructor's walkthrough "
             "edition has it.*")

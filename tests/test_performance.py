@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import dnn_fast
 import dnn_utils
 
 BENCH = Path(__file__).resolve().parent.parent / "benchmarks" / "bench_training.py"
@@ -95,7 +96,7 @@ def test_no_copy_of_X_from_flatten_images(bench):
     assert len(seen) == 2 and all(np.shares_memory(s, X) for s in seen)
 
 
-# _training_step is one iteration of L_model_forward, L_model_backward and update_parameters,
+# training_step is one iteration of L_model_forward, L_model_backward and update_parameters,
 # written as one function (α/m applied once to dZ[L], Z1 = W1·X computed as (X.T·W1.T).T). It
 # must give their numbers: float64 to rtol 1e-12, float32 to rtol 1e-5 (rounding only: the
 # products are summed in another order).
@@ -103,7 +104,7 @@ TOLERANCE = {np.float64: dict(rtol=1e-12, atol=1e-14), np.float32: dict(rtol=1e-
 
 
 def teaching_step(X, Y, parameters, learning_rate):
-    """The iteration _training_step stands for, written with the course's functions."""
+    """The iteration training_step stands for, written with the course's functions."""
     AL, caches = dnn_utils.L_model_forward(X, parameters)
     grads = dnn_utils.L_model_backward(AL, Y, caches)
     dnn_utils.update_parameters(parameters, grads, learning_rate)
@@ -113,14 +114,14 @@ def teaching_step(X, Y, parameters, learning_rate):
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("order", ["C", "F"])
 @pytest.mark.parametrize("layers_dims", [[300, 8, 4, 1], [300, 6, 1], [300, 1], [300, 9, 7, 5, 3, 1]])
-def test_training_step_matches_forward_backward_update(layers_dims, order, dtype):
+def testtraining_step_matches_forward_backward_update(layers_dims, order, dtype):
     X, Y = random_data(layers_dims[0], 17, seed=8, dtype=dtype)
     X = np.asarray(X, order=order)
     parameters = dnn_utils.initialize_parameters(layers_dims, seed=2, dtype=dtype)
     parameters = {k: v + 0.01 for k, v in parameters.items()}  # nonzero biases, to test them too
     expected = {k: v.copy() for k, v in parameters.items()}
     AL = teaching_step(X, Y, expected, 0.3)
-    AL_fast = dnn_utils._training_step(X, Y, parameters, 0.3)
+    AL_fast = dnn_fast.training_step(X, Y, parameters, 0.3)
     assert AL_fast.dtype == dtype and AL_fast.shape == AL.shape == (1, 17)
     np.testing.assert_allclose(AL_fast, AL, **TOLERANCE[dtype])
     assert sorted(parameters) == sorted(expected)
@@ -134,10 +135,10 @@ def test_training_step_matches_forward_backward_update(layers_dims, order, dtype
     ([12288, 20, 7, 5, 1], 5),      # the course's shape, a few examples
 ])
 @pytest.mark.parametrize("order", ["C", "F"])
-def test_training_step_gradients_match_textbook(bench, layers_dims, m, order):
+def testtraining_step_gradients_match_textbook(bench, layers_dims, m, order):
     """The gradients L_layer_model steps with agree with the textbook version's to 1e-10.
 
-    _training_step never stores dW: bench.compare_one_step steps with learning rate 1, so
+    training_step never stores dW: bench.compare_one_step steps with learning rate 1, so
     that W - W_after = dW (and b - b_after = db).
     """
     X, Y = random_data(layers_dims[0], m)
@@ -153,9 +154,9 @@ def test_training_step_gradients_match_textbook(bench, layers_dims, m, order):
      'parameters["W" + str(l)] = W_new\n        if l > 1:\n            dA_prev = W_new.T @ dZ'),  # new W[l]
     ("W_new += W", "W_new -= W"),                                                   # -W[l]
 ])
-def test_a_broken_training_step_is_caught(mistake, slip):
-    """The agreement check has teeth: each of these slips in _training_step makes it fail."""
-    source = inspect.getsource(dnn_utils._training_step)
+def test_a_brokentraining_step_is_caught(mistake, slip):
+    """The agreement check has teeth: each of these slips in training_step makes it fail."""
+    source = inspect.getsource(dnn_fast.training_step)
     assert mistake in source
     namespace = dict(vars(dnn_utils))
     exec(source.replace(mistake, slip), namespace)
@@ -165,7 +166,7 @@ def test_a_broken_training_step_is_caught(mistake, slip):
     expected = {k: v.copy() for k, v in parameters.items()}
     teaching_step(X, Y, expected, 0.5)
     with np.errstate(all="ignore"):
-        namespace["_training_step"](X, Y, parameters, 0.5)
+        namespace["training_step"](X, Y, parameters, 0.5)
     assert not all(np.allclose(parameters[k], expected[k], **TOLERANCE[np.float64]) for k in expected)
 
 
@@ -222,15 +223,15 @@ def test_compare_versions_runs(capsys):
 
 def test_training_loop_task_times_the_loop_only(bench):
     """The benchmark's time of L_layer_model starts at its first iteration: the setup (here a
-    copy of X into Fortran order) is left out, and _training_step is put back afterwards."""
+    copy of X into Fortran order) is left out, and training_step is put back afterwards."""
     X, Y = random_data(3000, 450, seed=10)
-    step = dnn_utils._training_step
+    step = dnn_fast.training_step
     task = bench.training_loop_task(X, Y, np.float64, 3, layers_dims=[3000, 5, 1])
     t0 = bench.time.perf_counter()
     seconds = bench.time_once(task)
     total = bench.time.perf_counter() - t0
     assert isinstance(seconds, float) and 0 < seconds < total
-    assert dnn_utils._training_step is step
+    assert dnn_fast.training_step is step
 
 
 def test_layout_sweep_runs(capsys):
