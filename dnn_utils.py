@@ -23,6 +23,9 @@ from pathlib import Path
 
 import numpy as np
 
+from dnn_checks import (check_labels, check_layer_dims, check_learning_rate, check_matrix,
+                        num_layers)
+
 __all__ = [
     "DATASETS_DIR", "TrainingDivergedError",
     "load_data", "flatten_images", "load_image",
@@ -44,81 +47,6 @@ DATASETS_DIR = Path(__file__).resolve().parent / "datasets"
 
 class TrainingDivergedError(FloatingPointError):
     """Training produced NaN or inf: the learning rate is usually too large."""
-
-
-# ---------------------------------------------------------------------------
-# Input checks. Each raises an error that says what was expected and what was
-# found, so a learner never meets a raw broadcast error or a silent NaN.
-# ---------------------------------------------------------------------------
-
-def _check_matrix(name, A, rows=None):
-    """Check that A is a finite 2-D numeric array, optionally with `rows` rows."""
-    if not isinstance(A, np.ndarray):
-        raise TypeError(f"{name} must be a numpy array, found {type(A).__name__}")
-    if A.ndim != 2:
-        raise ValueError(f"{name} must be 2-D (features, examples), found shape {A.shape}")
-    if not (np.issubdtype(A.dtype, np.number) or A.dtype == bool):
-        raise TypeError(f"{name} must hold numbers, found dtype {A.dtype}")
-    if rows is not None and A.shape[0] != rows:
-        raise ValueError(f"{name} must have {rows} rows, found shape {A.shape}")
-    if A.size and not np.all(np.isfinite(A)):
-        raise ValueError(f"{name} contains NaN or inf; clean the data first")
-
-
-def _check_labels(Y, m=None, other="X"):
-    """Check that Y is a (1, m) array of 0/1 labels; m is the number of columns of `other`."""
-    _check_matrix("Y", Y, rows=1)
-    if Y.shape[1] == 0:
-        raise ValueError("Y has no examples (shape (1, 0)); at least one is needed")
-    if m is not None and Y.shape[1] != m:
-        raise ValueError(f"{other} has {m} examples (columns) but Y has {Y.shape[1]}; "
-                         f"they must match, one label per example")
-    bad = ~((Y == 0) | (Y == 1))
-    if np.any(bad):
-        raise ValueError(f"labels must be 0 or 1, found {np.unique(Y[bad])[:5].tolist()}")
-
-
-def _check_layer_dims(layer_dims):
-    """Check layer_dims is a sequence of at least two positive integers."""
-    try:
-        dims = [int(n) for n in layer_dims]
-        ok = len(dims) >= 2 and all(n == d for n, d in zip(dims, layer_dims)) and min(dims) > 0
-    except (TypeError, ValueError):
-        ok = False
-    if not ok:
-        raise ValueError(f"layer_dims must be a list of at least two positive integers "
-                         f"[n_x, n_1, ..., n_L], found {layer_dims!r}")
-    return dims
-
-
-def _num_layers(parameters):
-    """Number of layers L in `parameters`, after checking W1, b1, ..., WL, bL are all there."""
-    if not isinstance(parameters, dict):
-        raise TypeError(f"parameters must be a dict {{'W1': ..., 'b1': ...}}, "
-                        f"found {type(parameters).__name__}")
-    # L is the highest layer number of any W<l> or b<l>, so a lone b3 or W3 is reported missing its pair
-    L = max((int(k[1:]) for k in parameters
-             if isinstance(k, str) and k[:1] in ("W", "b") and k[1:].isdigit()), default=0)
-    expected = [f"{p}{l}" for l in range(1, L + 1) for p in "Wb"]
-    missing = [k for k in expected if k not in parameters]
-    if L == 0 or missing:
-        raise ValueError(f"parameters must hold W1, b1, ..., WL, bL; missing {missing or ['W1', 'b1']} "
-                         f"(found keys {sorted(parameters)})")
-    for l in range(1, L + 1):
-        W, b = parameters[f"W{l}"], parameters[f"b{l}"]
-        if np.ndim(W) != 2 or np.shape(b) != (np.shape(W)[0], 1):
-            raise ValueError(f"W{l} must be (n_{l}, n_{l - 1}) and b{l} (n_{l}, 1); "
-                             f"found W{l} {np.shape(W)} and b{l} {np.shape(b)}")
-        if l > 1 and np.shape(W)[1] != np.shape(parameters[f"W{l - 1}"])[0]:
-            raise ValueError(f"W{l} has {np.shape(W)[1]} columns but layer {l - 1} has "
-                             f"{np.shape(parameters[f'W{l - 1}'])[0]} units")
-    return L
-
-
-def _check_learning_rate(learning_rate):
-    if (isinstance(learning_rate, bool) or not isinstance(learning_rate, (int, float, np.number))
-            or not np.isfinite(learning_rate) or learning_rate <= 0):
-        raise ValueError(f"learning_rate must be a positive number, found {learning_rate!r}")
 
 
 # ---------------------------------------------------------------------------
@@ -240,7 +168,7 @@ def initialize_parameters(layer_dims, scale="xavier", seed=None, dtype=np.float6
     parameters -- dict with "W1", "b1", ..., "WL", "bL":
                   W[l] has shape (layer_dims[l], layer_dims[l-1]), b[l] has shape (layer_dims[l], 1)
     """
-    dims = _check_layer_dims(layer_dims)
+    dims = check_layer_dims(layer_dims)
     rng = np.random.default_rng(seed)
     parameters = {}
     for l in range(1, len(dims)):
@@ -349,7 +277,7 @@ def L_model_forward(X, parameters):
     AL -- the output layer's activations (the predicted probabilities), (1, m)
     caches -- list of the L caches of linear_activation_forward, layer 1 first
     """
-    L = _num_layers(parameters)
+    L = num_layers(parameters)
     n_x = parameters["W1"].shape[1]
     if np.ndim(X) != 2 or X.shape[0] != n_x:
         raise ValueError(f"X must be (n_x, m) = ({n_x}, m) to match W1, one column per example; "
@@ -383,8 +311,8 @@ def compute_cost(AL, Y):
     cost -- a Python float. AL is clipped to [eps, 1 - eps] (eps = the dtype's
             machine epsilon), so the cost stays finite where AL is exactly 0 or 1.
     """
-    _check_matrix("AL", AL, rows=1)
-    _check_labels(Y, AL.shape[1], other="AL")
+    check_matrix("AL", AL, rows=1)
+    check_labels(Y, AL.shape[1], other="AL")
     if np.any((AL < 0) | (AL > 1)):
         raise ValueError("AL must hold probabilities in [0, 1]; pass the sigmoid output, not Z")
     m = Y.shape[1]
@@ -494,8 +422,8 @@ def L_model_backward(AL, Y, caches):
     L = len(caches)
     if np.shape(Y) != np.shape(AL):
         raise ValueError(f"Y must have the shape of AL {np.shape(AL)}, found {np.shape(Y)}")
-    _check_matrix("AL", AL, rows=1)
-    _check_labels(Y)
+    check_matrix("AL", AL, rows=1)
+    check_labels(Y)
     grads = {}
     # Output layer. Sigmoid followed by cross-entropy: dAL = -(Y/AL - (1-Y)/(1-AL)) and
     # sigmoid' = AL·(1-AL) multiply to dZ[L] = AL - Y, which stays finite at AL = 0 or 1.
@@ -529,8 +457,8 @@ def update_parameters(parameters, grads, learning_rate):
     Returns:
     parameters -- the same dict, updated in place (no copy of the weights is made)
     """
-    _check_learning_rate(learning_rate)
-    L = _num_layers(parameters)
+    check_learning_rate(learning_rate)
+    L = num_layers(parameters)
     missing = [f"d{p}{l}" for l in range(1, L + 1) for p in "Wb" if f"d{p}{l}" not in grads]
     if missing:
         raise ValueError(f"grads is missing {missing} for a {L}-layer network")
@@ -605,10 +533,10 @@ def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, 
 
     Raises TrainingDivergedError if the output becomes NaN or inf.
     """
-    dims = _check_layer_dims(layers_dims)
-    _check_matrix("X", X)
-    _check_labels(Y, X.shape[1])
-    _check_learning_rate(learning_rate)
+    dims = check_layer_dims(layers_dims)
+    check_matrix("X", X)
+    check_labels(Y, X.shape[1])
+    check_learning_rate(learning_rate)
     for name, value, least in (("num_iterations", num_iterations, 0), ("print_every", print_every, 1)):
         if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < least:
             raise ValueError(f"{name} must be a whole number >= {least}, found {value!r}")
@@ -643,7 +571,7 @@ def two_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000
     As in the course, the weights start at N(0, 1) * 0.01 unless `init` says otherwise.
     Arguments and returns are those of L_layer_model.
     """
-    if len(_check_layer_dims(layers_dims)) != 3:
+    if len(check_layer_dims(layers_dims)) != 3:
         raise ValueError(f"two_layer_model takes layers_dims = (n_x, n_h, n_y), found {layers_dims!r}")
     return L_layer_model(X, Y, layers_dims, learning_rate, num_iterations, print_cost,
                          init=init, seed=seed, dtype=dtype, print_every=print_every, fast=fast)
@@ -659,7 +587,7 @@ def predict(X, parameters, threshold=0.5):
     Returns:
     predictions -- (1, m) int array of 0/1: 1 where the output probability > threshold
     """
-    _check_matrix("X", X)
+    check_matrix("X", X)
     AL, _ = L_model_forward(X, parameters)
     return (AL > threshold).astype(np.int64)
 
@@ -678,14 +606,14 @@ def accuracy(predictions, Y):
 
 def parameters_to_vector(parameters):
     """Stack W1, b1, ..., WL, bL (in that order) into one column vector (n_params, 1)."""
-    L = _num_layers(parameters)
+    L = num_layers(parameters)
     keys = [f"{p}{l}" for l in range(1, L + 1) for p in "Wb"]
     return np.concatenate([np.asarray(parameters[k], dtype=np.float64).reshape(-1, 1) for k in keys])
 
 
 def vector_to_parameters(theta, like):
     """Inverse of parameters_to_vector: cut theta (n_params, 1) into arrays shaped like `like`'s."""
-    L = _num_layers(like)
+    L = num_layers(like)
     keys = [f"{p}{l}" for l in range(1, L + 1) for p in "Wb"]
     sizes = [np.size(like[k]) for k in keys]
     if np.size(theta) != sum(sizes):
@@ -716,8 +644,8 @@ def gradient_check(parameters, X, Y, epsilon=1e-7, forward=None, backward=None):
     forward = L_model_forward if forward is None else forward
     backward = L_model_backward if backward is None else backward
     X = np.asarray(X, dtype=np.float64)
-    _check_matrix("X", X)
-    _check_labels(Y, X.shape[1])
+    check_matrix("X", X)
+    check_labels(Y, X.shape[1])
     theta = parameters_to_vector(parameters)
 
     def cost_at(t):
@@ -751,7 +679,7 @@ def save_parameters(parameters, path):
 
     The file is written to a temporary name in the same folder, then renamed.
     """
-    _num_layers(parameters)
+    num_layers(parameters)
     path = Path(path)
     if not path.parent.is_dir():
         raise FileNotFoundError(f"folder not found: {path.parent}")
@@ -784,7 +712,7 @@ def load_parameters(path):
         raise ValueError(f"{path} is not a parameters .npz file of plain arrays ({e})") from None
     except (OSError, EOFError, zipfile.BadZipFile) as e:
         raise ValueError(f"{path} is not a readable .npz file ({e})") from None
-    _num_layers(parameters)
+    num_layers(parameters)
     return parameters
 
 

@@ -225,6 +225,7 @@ def build(course: Path, notebooks_dir: Path = NOTEBOOKS, module: Path = MODULE) 
         nb = assignment_notebook(nbformat.read(notebooks_dir / f"{assignment}.ipynb", as_version=4))
         _write_atomic(folder / f"{assignment}.ipynb", nbformat.writes(nb))
         _write_atomic(folder / "dnn_utils.py", student)
+        shutil.copyfile(ROOT / "dnn_checks.py", folder / "dnn_checks.py")  # the input checks: no answers
         for name in DATA_FOR.get(assignment, []):
             (folder / "datasets").mkdir(exist_ok=True)
             shutil.copyfile(DATASETS / name, folder / "datasets" / name)
