@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from dnn_checks import (check_labels, check_layer_dims, check_learning_rate, check_matrix,
+from dnn_checks import (checked, check_labels, check_layer_dims, check_learning_rate, check_matrix,
                         num_layers)
 
 __all__ = [
@@ -104,14 +104,13 @@ def load_data(path=None):
     return train_x_orig, train_y, test_x_orig, test_y, classes
 
 
+@checked
 def flatten_images(images, dtype=np.float64):
     """Turn (m, height, width, 3) uint8 images into X of shape (height*width*3, m) in [0, 1].
 
     Each image becomes one column; dividing by 255 standardizes the pixels.
     """
     images = np.asarray(images)
-    if images.ndim != 4:
-        raise ValueError(f"images must be (m, height, width, channels), found shape {images.shape}")
     return (images.reshape(images.shape[0], -1).T / 255.0).astype(dtype, copy=False)
 
 
@@ -151,6 +150,7 @@ def load_image(path, size=64):
 # Step 1: initialization
 # ---------------------------------------------------------------------------
 
+@checked
 def initialize_parameters(layer_dims, scale="xavier", seed=None, dtype=np.float64):
     """Initialize the weights and biases of an L-layer network.
 
@@ -159,7 +159,7 @@ def initialize_parameters(layer_dims, scale="xavier", seed=None, dtype=np.float6
     scale -- how large the random weights are:
              "xavier": W[l] ~ N(0, 1) * sqrt(1 / n[l-1])  (the default; trains a 5-layer net)
              "he":     W[l] ~ N(0, 1) * sqrt(2 / n[l-1])  (made for ReLU layers)
-             a number, e.g. 0.01: W[l] ~ N(0, 1) * 0.01   (the seed post's choice)
+             a number, e.g. 0.01: W[l] ~ N(0, 1) * 0.01   (the blog post's choice)
     seed -- an int, a np.random.Generator, or None (fresh entropy). The global
             NumPy random state is never touched.
     dtype -- np.float64 (default) or np.float32
@@ -168,23 +168,20 @@ def initialize_parameters(layer_dims, scale="xavier", seed=None, dtype=np.float6
     parameters -- dict with "W1", "b1", ..., "WL", "bL":
                   W[l] has shape (layer_dims[l], layer_dims[l-1]), b[l] has shape (layer_dims[l], 1)
     """
-    dims = check_layer_dims(layer_dims)
     rng = np.random.default_rng(seed)
     parameters = {}
-    for l in range(1, len(dims)):
-        n_prev = dims[l - 1]
+    L = len(layer_dims)  # number of layers, counting the input layer
+    for l in range(1, L):
         if scale == "xavier":
-            std = np.sqrt(1.0 / n_prev)
+            std = np.sqrt(1 / layer_dims[l - 1])
         elif scale == "he":
-            std = np.sqrt(2.0 / n_prev)
-        elif (isinstance(scale, (int, float)) and not isinstance(scale, bool)
-              and np.isfinite(scale) and scale > 0):
-            std = float(scale)
+            std = np.sqrt(2 / layer_dims[l - 1])
         else:
-            raise ValueError(f"scale must be 'xavier', 'he' or a positive number, found {scale!r}")
+            std = scale
         # random weights break the symmetry between units; zero biases are fine
-        parameters["W" + str(l)] = (rng.standard_normal((dims[l], n_prev)) * std).astype(dtype)
-        parameters["b" + str(l)] = np.zeros((dims[l], 1), dtype=dtype)
+        W = rng.standard_normal((layer_dims[l], layer_dims[l - 1])) * std
+        parameters["W" + str(l)] = W.astype(dtype)
+        parameters["b" + str(l)] = np.zeros((layer_dims[l], 1), dtype=dtype)
     return parameters
 
 
@@ -223,6 +220,7 @@ def relu(Z):
     return A, Z
 
 
+@checked
 def linear_forward(A, W, b):
     """The linear part of a layer: Z = W·A + b.
 
@@ -235,14 +233,12 @@ def linear_forward(A, W, b):
     Z -- (n[l], m)
     cache -- (A, W, b), kept for linear_backward
     """
-    if A.ndim != 2 or W.ndim != 2 or W.shape[1] != A.shape[0] or b.shape != (W.shape[0], 1):
-        raise ValueError(f"linear_forward expects A (n_prev, m), W (n, n_prev), b (n, 1); "
-                         f"found A {A.shape}, W {W.shape}, b {b.shape}")
     Z = W @ A + b  # Z[l] = W[l]·A[l-1] + b[l]: W on the left, one column per example
     cache = (A, W, b)
     return Z, cache
 
 
+@checked
 def linear_activation_forward(A_prev, W, b, activation):
     """One layer: LINEAR then ACTIVATION.
 
@@ -260,12 +256,11 @@ def linear_activation_forward(A_prev, W, b, activation):
         A, activation_cache = relu(Z)
     elif activation == "sigmoid":
         A, activation_cache = sigmoid(Z)
-    else:
-        raise ValueError(f"activation must be 'relu' or 'sigmoid', found {activation!r}")
     cache = (linear_cache, activation_cache)
     return A, cache
 
 
+@checked
 def L_model_forward(X, parameters):
     """Forward propagation: [LINEAR -> RELU] * (L-1) -> LINEAR -> SIGMOID.
 
@@ -277,13 +272,9 @@ def L_model_forward(X, parameters):
     AL -- the output layer's activations (the predicted probabilities), (1, m)
     caches -- list of the L caches of linear_activation_forward, layer 1 first
     """
-    L = num_layers(parameters)
-    n_x = parameters["W1"].shape[1]
-    if np.ndim(X) != 2 or X.shape[0] != n_x:
-        raise ValueError(f"X must be (n_x, m) = ({n_x}, m) to match W1, one column per example; "
-                         f"found shape {np.shape(X)}")
     caches = []
     A = X
+    L = len(parameters) // 2  # number of layers: one W and one b each
     for l in range(1, L):
         A_prev = A
         A, cache = linear_activation_forward(A_prev, parameters["W" + str(l)],
@@ -300,6 +291,7 @@ def L_model_forward(X, parameters):
 # Step 3: the cost
 # ---------------------------------------------------------------------------
 
+@checked
 def compute_cost(AL, Y):
     """Binary cross-entropy: J = -1/m · Σ [y·log(a) + (1-y)·log(1-a)].
 
@@ -311,10 +303,6 @@ def compute_cost(AL, Y):
     cost -- a Python float. AL is clipped to [eps, 1 - eps] (eps = the dtype's
             machine epsilon), so the cost stays finite where AL is exactly 0 or 1.
     """
-    check_matrix("AL", AL, rows=1)
-    check_labels(Y, AL.shape[1], other="AL")
-    if np.any((AL < 0) | (AL > 1)):
-        raise ValueError("AL must hold probabilities in [0, 1]; pass the sigmoid output, not Z")
     m = Y.shape[1]
     eps = np.finfo(AL.dtype).eps if np.issubdtype(AL.dtype, np.floating) else np.finfo(float).eps
     AL = np.clip(AL, eps, 1 - eps)  # log(0) = -inf: a single confident mistake would give NaN/inf
@@ -326,6 +314,7 @@ def compute_cost(AL, Y):
 # Step 4: backward propagation
 # ---------------------------------------------------------------------------
 
+@checked
 def sigmoid_backward(dA, cache):
     """Backward through a sigmoid unit.
 
@@ -342,6 +331,7 @@ def sigmoid_backward(dA, cache):
     return dZ
 
 
+@checked
 def relu_backward(dA, cache):
     """Backward through a ReLU unit.
 
@@ -359,6 +349,7 @@ def relu_backward(dA, cache):
     return dZ
 
 
+@checked
 def linear_backward(dZ, cache, need_dA_prev=True):
     """Backward through the linear part of a layer, Z = W·A_prev + b.
 
@@ -366,8 +357,7 @@ def linear_backward(dZ, cache, need_dA_prev=True):
     dZ -- gradient of the cost with respect to Z, (n[l], m)
     cache -- (A_prev, W, b) stored by linear_forward
     need_dA_prev -- False skips dA_prev (returns None): the first layer's dA_prev is the
-                    gradient with respect to X, which nothing uses and which costs as
-                    much as the whole forward product
+                    gradient with respect to X, which nothing uses
 
     Returns:
     dA_prev -- gradient with respect to A_prev, (n[l-1], m), or None
@@ -376,14 +366,13 @@ def linear_backward(dZ, cache, need_dA_prev=True):
     """
     A_prev, W, b = cache
     m = A_prev.shape[1]
-    # dW[l] = dZ[l]·A[l-1].T / m. Dividing the small dZ by m (not the large dW)
-    # gives the same numbers without a temporary copy of dW.
-    dW = (dZ / m) @ A_prev.T
+    dW = dZ @ A_prev.T / m  # dW[l] = dZ[l]·A[l-1].T / m
     db = np.sum(dZ, axis=1, keepdims=True) / m  # db[l] = Σ_columns dZ[l] / m
     dA_prev = W.T @ dZ if need_dA_prev else None  # dA[l-1] = W[l].T·dZ[l]
     return dA_prev, dW, db
 
 
+@checked
 def linear_activation_backward(dA, cache, activation, need_dA_prev=True):
     """Backward through one layer: ACTIVATION then LINEAR.
 
@@ -401,11 +390,11 @@ def linear_activation_backward(dA, cache, activation, need_dA_prev=True):
         dZ = relu_backward(dA, activation_cache)
     elif activation == "sigmoid":
         dZ = sigmoid_backward(dA, activation_cache)
-    else:
-        raise ValueError(f"activation must be 'relu' or 'sigmoid', found {activation!r}")
-    return linear_backward(dZ, linear_cache, need_dA_prev)
+    dA_prev, dW, db = linear_backward(dZ, linear_cache, need_dA_prev)
+    return dA_prev, dW, db
 
 
+@checked
 def L_model_backward(AL, Y, caches):
     """Backward propagation for [LINEAR -> RELU] * (L-1) -> LINEAR -> SIGMOID with cross-entropy.
 
@@ -419,12 +408,8 @@ def L_model_backward(AL, Y, caches):
              "dA1", ..., "dA{L-1}" (shapes of A[l]). dA0, the gradient with respect to X,
              is not computed.
     """
-    L = len(caches)
-    if np.shape(Y) != np.shape(AL):
-        raise ValueError(f"Y must have the shape of AL {np.shape(AL)}, found {np.shape(Y)}")
-    check_matrix("AL", AL, rows=1)
-    check_labels(Y)
     grads = {}
+    L = len(caches)  # the number of layers
     # Output layer. Sigmoid followed by cross-entropy: dAL = -(Y/AL - (1-Y)/(1-AL)) and
     # sigmoid' = AL·(1-AL) multiply to dZ[L] = AL - Y, which stays finite at AL = 0 or 1.
     dZ = AL - Y
@@ -446,6 +431,7 @@ def L_model_backward(AL, Y, caches):
 # Step 5: the update
 # ---------------------------------------------------------------------------
 
+@checked
 def update_parameters(parameters, grads, learning_rate):
     """One step of gradient descent: W[l] -= α·dW[l], b[l] -= α·db[l].
 
@@ -455,17 +441,9 @@ def update_parameters(parameters, grads, learning_rate):
     learning_rate -- α > 0
 
     Returns:
-    parameters -- the same dict, updated in place (no copy of the weights is made)
+    parameters -- the same dict, updated in place
     """
-    check_learning_rate(learning_rate)
-    L = num_layers(parameters)
-    missing = [f"d{p}{l}" for l in range(1, L + 1) for p in "Wb" if f"d{p}{l}" not in grads]
-    if missing:
-        raise ValueError(f"grads is missing {missing} for a {L}-layer network")
-    for k in (f"{p}{l}" for l in range(1, L + 1) for p in "Wb"):
-        if np.shape(grads["d" + k]) != np.shape(parameters[k]):
-            raise ValueError(f"d{k} must have the shape of {k} {np.shape(parameters[k])}, "
-                             f"found {np.shape(grads['d' + k])}")
+    L = len(parameters) // 2  # number of layers
     for l in range(1, L + 1):
         parameters["W" + str(l)] -= learning_rate * grads["dW" + str(l)]
         parameters["b" + str(l)] -= learning_rate * grads["db" + str(l)]
@@ -510,6 +488,7 @@ class TrainingProgress:
                 f"parameters NaN or inf. Try a smaller learning rate than {self.learning_rate}.")
 
 
+@checked
 def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, print_cost=False,
                   *, init="xavier", seed=1, dtype=np.float64, print_every=100, fast=True):
     """Train [LINEAR -> RELU] * (L-1) -> LINEAR -> SIGMOID by full-batch gradient descent.
@@ -523,9 +502,9 @@ def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, 
     print_cost -- print the cost every `print_every` iterations and at the last one
     init -- the `scale` of initialize_parameters: "xavier", "he" or a number
     seed -- int or np.random.Generator for the initialization
-    dtype -- np.float64, or np.float32 to train faster
+    dtype -- np.float64, or np.float32
     fast -- True (default): run the iterations with dnn_fast.train, which gives the same
-            parameters faster; False: the course's loop of the four functions above
+            parameters sooner; False: the course's loop of the four functions above
 
     Returns:
     parameters -- the learnt dict "W1", "b1", ..., "WL", "bL"
@@ -533,24 +512,14 @@ def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, 
 
     Raises TrainingDivergedError if the output becomes NaN or inf.
     """
-    dims = check_layer_dims(layers_dims)
-    check_matrix("X", X)
-    check_labels(Y, X.shape[1])
-    check_learning_rate(learning_rate)
-    for name, value, least in (("num_iterations", num_iterations, 0), ("print_every", print_every, 1)):
-        if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < least:
-            raise ValueError(f"{name} must be a whole number >= {least}, found {value!r}")
-    if dims[0] != X.shape[0] or dims[-1] != 1:
-        raise ValueError(f"layers_dims must start with n_x = {X.shape[0]} (the rows of X) and end "
-                         f"with 1 output unit; found {list(layers_dims)}")
     X = np.asarray(X, dtype=dtype)
     Y = Y.astype(dtype)
-    parameters = initialize_parameters(dims, scale=init, seed=seed, dtype=dtype)
+    parameters = initialize_parameters(layers_dims, scale=init, seed=seed, dtype=dtype)
     progress = TrainingProgress(Y, learning_rate, num_iterations, print_cost, print_every)
     # Divergence is reported by `progress` with a clear error: numpy's overflow warnings are not needed
     with np.errstate(over="ignore", invalid="ignore"):
         if fast:
-            # the same iterates, computed faster (dnn_fast.py: one fused step, no caches)
+            # the same iterates, computed faster (dnn_fast.py)
             import dnn_fast
             parameters = dnn_fast.train(X, Y, parameters, learning_rate, num_iterations, progress)
         else:
