@@ -164,10 +164,12 @@ inputs_of_relu_backward = inputs_of_sigmoid_backward
 
 
 def inputs_of_linear_backward(dZ, cache, need_dA_prev):
-    A_prev, W, b = cache
-    if np.ndim(dZ) != 2 or np.shape(dZ) != (np.shape(W)[0], np.shape(A_prev)[1]):
-        raise ValueError(f"dZ must be (n[l], m) = ({np.shape(W)[0]}, {np.shape(A_prev)[1]}) to match "
-                         f"the cache's W and A_prev, found {np.shape(dZ)}")
+    if not isinstance(cache, (tuple, list)) or len(cache) != 3:
+        raise ValueError("cache must be the (A_prev, W, b) that linear_forward returned")
+    n, m = np.shape(cache[1])[0], np.shape(cache[0])[1]
+    if np.ndim(dZ) != 2 or np.shape(dZ) != (n, m):
+        raise ValueError(f"dZ must be (n[l], m) = ({n}, {m}) to match the cache's W and A_prev, "
+                         f"found {np.shape(dZ)}")
 
 
 def inputs_of_linear_activation_backward(dA, cache, activation, need_dA_prev):

@@ -6,7 +6,7 @@ submissions are auto-graded with `nbgrader autograde`, offline:
 
 * "untouched": the release as handed out        -> 0 points on every graded cell
 * "solutions": the release with the instructor's answers pasted in -> full points
-* one student per bug of the seed post           -> the affected cells lose points,
+* one student per bug of the blog post           -> the affected cells lose points,
                                                     with a message naming the bug
 """
 from __future__ import annotations
@@ -30,24 +30,32 @@ spec.loader.exec_module(build)
 
 ASSIGNMENTS = build.ASSIGNMENTS
 
-# The seed post's bugs, as edits of one line of the instructor's answer:
-# (assignment, the line in the solution, the buggy line(s), cells that must lose points,
-#  cells of the same notebook that must keep full points, what the message must say)
+# The blog post's bugs (blog_post_bugs.py): a student whose answer is the instructor's with one
+# function replaced by the blog post's version of it.
+# (assignment, that function, cells that must lose points, cells of the same notebook that
+#  must keep full points, what the message must say)
 BUGS = {
-    "bug_AW": ("02_forward_propagation", "Z = W @ A + b", "Z = np.dot(A, W) + b",
-               ["test_linear_forward"], [], "A·W"),
-    "bug_A_prev": ("02_forward_propagation", "AL, cache = linear_activation_forward(A, ",
-                   "AL, cache = linear_activation_forward(A_prev, ",
-                   ["test_L_model_forward"], ["test_linear_forward", "test_linear_activation_forward"],
-                   "A_prev"),
-    "bug_Z_lt_0": ("04_backward_propagation", "dZ = dA * (Z > 0)",
-                   "dZ = np.array(dA, copy=True)\n    dZ[Z < 0] = 0",
-                   ["test_sigmoid_backward"], ["test_linear_backward", "test_L_model_backward"],
-                   "Z <= 0"),
-    "bug_no_1_over_m": ("04_backward_propagation", "dW = (dZ / m) @ A_prev.T", "dW = dZ @ A_prev.T",
+    "bug_AW": ("02_forward_propagation", "linear_forward", ["test_linear_forward"], [], "A·W"),
+    "bug_A_prev": ("02_forward_propagation", "L_model_forward", ["test_L_model_forward"],
+                   ["test_linear_forward", "test_linear_activation_forward"], "A_prev"),
+    "bug_Z_lt_0": ("04_backward_propagation", "relu_backward", ["test_sigmoid_backward"],
+                   ["test_linear_backward", "test_L_model_backward"], "Z <= 0"),
+    "bug_no_1_over_m": ("04_backward_propagation", "linear_backward",
                         ["test_linear_backward", "test_L_model_backward"], ["test_sigmoid_backward"],
                         "times too large"),
 }
+
+
+def with_blog_version(source: str, name: str) -> str:
+    """A solution cell with the function `name` replaced by the blog post's version of it."""
+    lines = source.splitlines()
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.FunctionDef) and node.name == name:
+            first = min([node.lineno] + [d.lineno for d in node.decorator_list])
+            lines[first - 1:node.end_lineno] = [f"from blog_post_bugs import {name}  # the blog post's version"]
+            return "\n".join(lines)
+    raise AssertionError(f"{name} is not defined in this solution cell")
+
 
 # Lines that an answer shares with ordinary code the release must show: how the course's
 # functions are called (every course shows that) and bare control flow.
@@ -76,17 +84,17 @@ def solution_regions(nb) -> dict[str, str]:
             if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution")}
 
 
-def answered(release_nb, source_nb, edit=None):
-    """The release notebook with the instructor's answers pasted into its solution cells."""
+def answered(release_nb, source_nb, bug=None):
+    """The release notebook with the instructor's answers pasted into its solution cells
+    (with the blog post's version of the function `bug`, if given)."""
     nb = nbformat.from_dict(release_nb)
     answers = solution_regions(source_nb)
     for cell in nb.cells:
         grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
         if cell.get("metadata", {}).get("nbgrader", {}).get("solution"):
             cell.source = answers[grade_id]
-            if edit:
-                old, new = edit
-                cell.source = cell.source.replace(old, new)
+            if bug and any(isinstance(n, ast.FunctionDef) and n.name == bug for n in ast.parse(cell.source).body):
+                cell.source = with_blog_version(cell.source, bug)
     return nb
 
 
@@ -154,9 +162,8 @@ def course(tmp_path_factory):
         for a in ASSIGNMENTS:
             students["untouched"][a] = release[a]
             students["solutions"][a] = answered(release[a], source[a])
-        for student, (a, old, new, *_rest) in BUGS.items():
-            assert any(old in s for s in solution_regions(source[a]).values()), f"{student}: {old!r} is not in the answer"
-            students[student] = {a: answered(release[a], source[a], edit=(old, new))}
+        for student, (a, name, *_rest) in BUGS.items():
+            students[student] = {a: answered(release[a], source[a], bug=name)}
         # in order, so that each assignment finds the student's earlier ones
         for a in ASSIGNMENTS:
             for student, work in students.items():
@@ -187,8 +194,8 @@ def test_instructor_answers_score_full_marks_without_errors(course):
 
 
 @pytest.mark.parametrize("student", list(BUGS))
-def test_seed_post_bug_loses_points_with_a_clear_message(course, student):
-    a, _old, _new, lose, keep, message = BUGS[student]
+def test_blog_post_bug_loses_points_with_a_clear_message(course, student):
+    a, _name, lose, keep, message = BUGS[student]
     grades = scores(course, student, a)
     errors = error_messages(course, student, a)
     for cell in lose:
@@ -234,10 +241,10 @@ def test_release_reveals_no_solution(course):
     handed_out = set().union(*(_code_lines((course / "release" / ASSIGNMENTS[0] / name).read_text())
                                for name in ("dnn_utils.py", "dnn_checks.py")))
     revealing = answers - ALLOWED_SHARED_LINES - handed_out
-    # the key lines of the answers are among those checked
-    for line in ["Z = W @ A + b  # Z[l] = W[l]·A[l-1] + b[l]: W on the left, one column per example",
-                 "dZ = AL - Y", "dW = (dZ / m) @ A_prev.T", "dZ = dA * (Z > 0)"]:
-        assert line in revealing, line
+    # every graded function's answer has lines of its own, and they are among those checked
+    for a in ASSIGNMENTS:
+        for grade_id, source in solution_regions(nbformat.read(course / "source" / a / f"{a}.ipynb", 4)).items():
+            assert _code_lines(source) & revealing, f"{a} {grade_id}: no line of the answer is checked"
     for a in ASSIGNMENTS:
         nb = nbformat.read(course / "release" / a / f"{a}.ipynb", 4)
         text = "\n".join(c.source for c in nb.cells)
@@ -295,26 +302,63 @@ def test_nbgrader_validate_tells_a_student_before_submitting(course, tmp_path):
     assert "VALIDATION FAILED" in out and "NotImplementedError" in out, out[-2000:]
 
 
-def test_instructor_notebooks_are_marked_up_for_nbgrader():
+EXPECTED_POINTS = {
+    "01_initialization": {"test_initialize_parameters": 2},
+    "02_forward_propagation": {"test_linear_forward": 2, "test_linear_activation_forward": 2,
+                               "test_L_model_forward": 3},
+    "03_cost": {"test_compute_cost": 2},
+    "04_backward_propagation": {"test_sigmoid_backward": 2, "test_linear_backward": 3,
+                                "test_linear_activation_backward": 2, "test_L_model_backward": 3},
+    "05_update_parameters": {"test_update_parameters": 2, "test_L_layer_model": 3},
+    "06_cat_classifier": {"test_flatten_images": 2},
+}
+
+
+def test_instructor_notebooks_are_marked_up_for_nbgrader(course):
     """Every graded function is a solution cell with markers, followed by its locked test cell."""
     ids = []
     for a in ASSIGNMENTS:
-        nb = nbformat.read(ROOT / "notebooks" / f"{a}.ipynb", 4)
+        nb = nbformat.read(course / "source" / a / f"{a}.ipynb", 4)
+        points = {}
         for i, cell in enumerate(nb.cells):
             meta = cell.get("metadata", {}).get("nbgrader")
-            shown_only = "walkthrough-only" in cell.get("metadata", {}).get("tags", [])
-            if cell.cell_type == "code" and cell.source.startswith("#@save") and shown_only:
-                assert not meta, (a, i)  # a helper shown in the walkthrough, left out of the assignment
-            elif cell.cell_type == "code" and cell.source.startswith("#@save"):
-                assert meta and meta["solution"] and not meta["grade"] and meta["schema_version"] == 3, (a, i)
+            assert "walkthrough-only" not in cell.get("metadata", {}).get("tags", []), (a, i)
+            if meta and meta.get("solution"):
+                assert cell.cell_type == "code" and not meta["grade"] and meta["schema_version"] == 3, (a, i)
                 names = [n.name for n in ast.parse(cell.source).body if isinstance(n, ast.FunctionDef)]
+                assert meta["grade_id"] == names[0], (a, i, names)
                 assert cell.source.count("### BEGIN SOLUTION") == len(names) == cell.source.count("### END SOLUTION")
                 test = nb.cells[i + 1]
                 tmeta = test.metadata.get("nbgrader", {})
                 assert tmeta.get("grade") and tmeta.get("locked") and tmeta.get("points", 0) > 0, (a, i + 1)
+                assert tmeta["grade_id"] == "test_" + names[0], (a, i + 1)
                 assert "### BEGIN HIDDEN TESTS" in test.source and "### END HIDDEN TESTS" in test.source
+                assert f"({tmeta['points']} points)" in test.source.splitlines()[0]
                 assert all(f"{n}(" in test.source for n in names), (a, names)
+                points[tmeta["grade_id"]] = tmeta["points"]
             if meta:
                 ids.append(meta["grade_id"])
+        assert points == EXPECTED_POINTS[a], a
     assert len(ids) == len(set(ids)), "grade_id values must be unique"
-    assert len(ids) >= 2 * 12
+    assert len(ids) == 2 * 12
+
+
+def test_reading_edition_has_no_nbgrader_markup():
+    """notebooks/ is for reading: no nbgrader metadata, solution markers, hidden tests or points."""
+    for path in sorted((ROOT / "notebooks").glob("[0-9]*.ipynb")):
+        nb = nbformat.read(path, 4)
+        for i, cell in enumerate(nb.cells):
+            assert "nbgrader" not in cell.get("metadata", {}), (path.name, i)
+            for marker in ("### BEGIN SOLUTION", "### BEGIN HIDDEN TESTS", " points)"):
+                assert marker not in cell.source, (path.name, i, marker)
+        assert "nbgrader" not in nb.metadata, path.name
+
+
+def test_classroom_material_matches_the_notebooks():
+    """A hidden test for a cell the notebooks lack, or a test cell without points, is an error."""
+    nb = nbformat.read(ROOT / "notebooks" / "03_cost.ipynb", 4)
+    for cell in nb.cells:
+        if cell.get("metadata", {}).get("exercise") == "test_compute_cost":
+            cell.metadata["exercise"] = "test_something_else"
+    with pytest.raises(ValueError, match="test_something_else|test_compute_cost"):
+        build.assignment_notebook(nb, "03_cost")

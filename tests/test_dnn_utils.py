@@ -10,6 +10,7 @@ import warnings
 import numpy as np
 import pytest
 
+import blog_post_bugs as blog
 import dnn_utils as d
 
 S1 = 1 / (1 + math.e)      # sigmoid(-1) = 0.2689414213699951
@@ -70,7 +71,7 @@ HAND_GRADS = {
 
 # ---------------------------------------------------------------------------
 # Checks that a candidate implementation is right (used on dnn_utils and on
-# the seed post's buggy variants below)
+# the blog post's buggy variants, blog_post_bugs.py)
 # ---------------------------------------------------------------------------
 
 def check_linear_forward(fn):
@@ -143,55 +144,16 @@ def test_known_values(check, fn):
 
 
 # ---------------------------------------------------------------------------
-# The seed post's bugs, written out: each check above must reject them.
+# The blog post's bugs (blog_post_bugs.py): each check above must reject them.
 # ---------------------------------------------------------------------------
 
-def buggy_linear_forward(A, W, b):
-    Z = np.dot(A, W) + b  # seed bug: A·W instead of W·A
-    return Z, (A, W, b)
-
-
-def buggy_linear_activation_forward(A_prev, W, b, activation):
-    Z, linear_cache = d.linear_forward(A_prev, W, b)
-    if activation == "sigmoid":
-        A, activation_cache = d.sigmoid(Z)
-    else:
-        A, activation_cache = relu(z)  # noqa: F821 - seed bug: NameError
-    return A, (linear_cache, activation_cache)
-
-
-def buggy_L_model_forward(X, parameters):
-    caches, A = [], X
-    L = len(parameters) // 2
-    for l in range(1, L):
-        A_prev = A
-        A, cache = d.linear_activation_forward(A_prev, parameters[f"W{l}"], parameters[f"b{l}"], "relu")
-        caches.append(cache)
-    # seed bug: the output layer fed A_prev instead of A
-    AL, cache = d.linear_activation_forward(A_prev, parameters[f"W{L}"], parameters[f"b{L}"], "sigmoid")
-    caches.append(cache)
-    return AL, caches
-
-
-def buggy_linear_backward(dZ, cache, need_dA_prev=True):
-    A_prev, W, b = cache
-    dW = dZ @ A_prev.T  # bug: no 1/m
-    db = np.sum(dZ, axis=1, keepdims=True)
-    return W.T @ dZ, dW, db
-
-
-def buggy_relu_backward(dA, cache):
-    dZ = np.array(dA, copy=True)
-    dZ[cache < 0] = 0  # seed bug: Z < 0 instead of Z <= 0
-    return dZ
-
-
 @pytest.mark.parametrize("check, buggy", [
-    (check_linear_forward, buggy_linear_forward),
-    (check_linear_activation_forward, buggy_linear_activation_forward),
-    (check_L_model_forward, buggy_L_model_forward),
-    (check_linear_backward, buggy_linear_backward),
-    (check_relu_backward, buggy_relu_backward),
+    (check_linear_forward, blog.linear_forward),
+    (check_linear_activation_forward, blog.linear_activation_forward),
+    (check_L_model_forward, blog.L_model_forward),
+    (check_L_model_forward, blog.L_model_forward_dot),
+    (check_linear_backward, blog.linear_backward),
+    (check_relu_backward, blog.relu_backward),
 ])
 def test_seed_bug_is_caught(check, buggy):
     with pytest.raises(AssertionError):
@@ -204,8 +166,8 @@ def test_linear_backward_exists():
 
 
 @pytest.mark.parametrize("name, buggy, check, fn", [
-    ("linear_forward", buggy_linear_forward, check_L_model_forward, d.L_model_forward),
-    ("linear_backward", buggy_linear_backward, check_L_model_backward, d.L_model_backward),
+    ("linear_forward", blog.linear_forward, check_L_model_forward, d.L_model_forward),
+    ("linear_backward", blog.linear_backward, check_L_model_backward, d.L_model_backward),
 ])
 def test_buggy_building_block_breaks_the_model(monkeypatch, name, buggy, check, fn):
     """Patched into the module, a buggy block makes the whole-model known values fail."""
@@ -224,14 +186,14 @@ def test_relu_backward_bug_changes_model_gradients_at_zero(monkeypatch):
     AL, caches = d.L_model_forward(X, params)
     assert caches[1][1][1, 0] == 0
     close(d.L_model_backward(AL, Y, caches)["dW2"][1], [0, 0])
-    monkeypatch.setattr(d, "relu_backward", buggy_relu_backward)
+    monkeypatch.setattr(d, "relu_backward", blog.relu_backward)
     close(d.L_model_backward(AL, Y, caches)["dW2"][1], [-0.25, -0.5])
 
 
 def test_gradient_check_catches_missing_one_over_m(monkeypatch):
     X, Y, params = random_problem([4, 3, 1], 5, seed=0)
     assert d.gradient_check(params, X, Y) < 1e-7
-    monkeypatch.setattr(d, "linear_backward", buggy_linear_backward)
+    monkeypatch.setattr(d, "linear_backward", blog.linear_backward)
     assert d.gradient_check(params, X, Y) > 0.1
 
 

@@ -1,12 +1,14 @@
 """Keep the notebooks and dnn_utils.py in step, and re-execute notebooks.
 
 dnn_utils.py is the single source of the course's functions. A notebook shows a
-function by holding a code cell that starts with the line ``#@save``; every
-function defined in such a cell must be identical to the one in dnn_utils.py
-(tests/test_notebook_sync.py fails otherwise).
+function by holding a code cell whose first line is MARKER (below); the rest of the
+cell must be, character for character, the text of the functions it shows in
+dnn_utils.py, decorators and comments included: comments are part of the lesson.
+tests/test_notebook_sync.py fails otherwise. The copy runs one way, from the module
+into the notebooks:
 
-    python tools/nb.py sync                 # rewrite the #@save cells from dnn_utils.py
-    python tools/nb.py check                # exit 1 if any #@save cell has drifted
+    python tools/nb.py sync                 # rewrite the marked cells from dnn_utils.py
+    python tools/nb.py check                # exit 1 if any marked cell has drifted
     python tools/nb.py execute [NOTEBOOK…]  # run top to bottom in a fresh kernel, store outputs
 """
 from __future__ import annotations
@@ -19,88 +21,79 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 MODULE = ROOT / "dnn_utils.py"
 NOTEBOOKS = ROOT / "notebooks"
-MARKER = "#@save"
+MARKER = "# Defined in dnn_utils.py (copied into this notebook by tools/nb.py sync; edit the module, not this cell)"
+
+
+def _functions(text: str) -> dict[str, str]:
+    """Source text of every top-level function in `text`, decorators included, by name."""
+    lines = text.splitlines()
+    out = {}
+    for node in ast.parse(text).body:
+        if isinstance(node, ast.FunctionDef):
+            first = min([node.lineno] + [d.lineno for d in node.decorator_list])
+            out[node.name] = "\n".join(lines[first - 1:node.end_lineno])
+    return out
 
 
 def module_functions(path: Path = MODULE) -> dict[str, str]:
     """Source text of every top-level function in the module, by name."""
-    text = path.read_text(encoding="utf-8")
-    tree = ast.parse(text)
-    return {node.name: ast.get_source_segment(text, node)
-            for node in tree.body if isinstance(node, ast.FunctionDef)}
+    return _functions(path.read_text(encoding="utf-8"))
 
 
 def saved_cells(nb):
-    """(index, cell) for every code cell that starts with the #@save marker."""
+    """(index, cell) for every code cell whose first line is the marker."""
     for i, cell in enumerate(nb.cells):
-        if cell.cell_type == "code" and cell.source.lstrip().startswith(MARKER):
+        if cell.cell_type == "code" and cell.source.split("\n", 1)[0] == MARKER:
             yield i, cell
 
 
 def cell_functions(source: str) -> dict[str, str]:
-    tree = ast.parse(source)
-    return {node.name: ast.get_source_segment(source, node)
-            for node in tree.body if isinstance(node, ast.FunctionDef)}
+    return _functions(source)
+
+
+def expected_cell(names, functions: dict[str, str]) -> str:
+    """What a marked cell showing the functions `names` must hold, exactly."""
+    return MARKER + "\n" + "\n\n\n".join(functions[n] for n in names)
 
 
 def drift(notebook: Path, functions: dict[str, str] | None = None) -> list[str]:
-    """Differences between the #@save cells of `notebook` and dnn_utils.py (empty if none)."""
+    """Differences between the marked cells of `notebook` and dnn_utils.py (empty if none)."""
     import nbformat
 
     functions = module_functions() if functions is None else functions
     nb = nbformat.read(notebook, as_version=4)
     problems = []
     for i, cell in saved_cells(nb):
-        defined = cell_functions(cell.source)
-        if not defined:
-            problems.append(f"{notebook.name} cell {i}: marked {MARKER} but defines no function")
-        for name, src in defined.items():
-            if name not in functions:
-                problems.append(f"{notebook.name} cell {i}: {name} is not in dnn_utils.py")
-            elif ast.dump(ast.parse(src)) != ast.dump(ast.parse(functions[name])):
-                diff = "\n".join(difflib.unified_diff(functions[name].splitlines(), src.splitlines(),
-                                                      "dnn_utils.py", f"{notebook.name} cell {i}",
-                                                      lineterm=""))
-                problems.append(f"{notebook.name} cell {i}: {name} differs from dnn_utils.py\n{diff}")
+        try:
+            names = list(cell_functions(cell.source))
+        except SyntaxError as e:
+            problems.append(f"{notebook.name} cell {i}: does not parse ({e})")
+            continue
+        if not names:
+            problems.append(f"{notebook.name} cell {i}: marked as copied from dnn_utils.py but defines no function")
+            continue
+        unknown = [n for n in names if n not in functions]
+        if unknown:
+            problems.append(f"{notebook.name} cell {i}: {', '.join(unknown)} not in dnn_utils.py")
+            continue
+        expected = expected_cell(names, functions)
+        if cell.source != expected:
+            diff = "\n".join(difflib.unified_diff(expected.splitlines(), cell.source.splitlines(),
+                                                  "dnn_utils.py", f"{notebook.name} cell {i}",
+                                                  lineterm=""))
+            problems.append(f"{notebook.name} cell {i}: {', '.join(names)} differs from dnn_utils.py\n{diff}")
     return problems
 
 
-def is_solution_cell(cell) -> bool:
-    """True for a cell that nbgrader treats as a student's answer (classroom edition)."""
-    return bool(cell.get("metadata", {}).get("nbgrader", {}).get("solution"))
-
-
-def with_solution_markers(src: str) -> str:
-    """A function's source with its body (after the docstring) between nbgrader's markers.
-
-    nbgrader replaces what lies between ``### BEGIN SOLUTION`` and ``### END SOLUTION``
-    with a stub in the student release; the signature and the docstring stay visible.
-    The markers are comments, so the cell still equals the module (AST comparison).
-    """
-    fn = ast.parse(src).body[0]
-    lines = src.splitlines()
-    # everything after the docstring, comments included, is the answer
-    start = fn.body[0].end_lineno if ast.get_docstring(fn) is not None else fn.body[0].lineno - 1
-    while not lines[start].strip():
-        start += 1
-    indent = lines[start][:len(lines[start]) - len(lines[start].lstrip())]
-    return "\n".join(lines[:start] + [indent + "### BEGIN SOLUTION"] + lines[start:]
-                     + [indent + "### END SOLUTION"])
-
-
 def sync(notebook: Path, functions: dict[str, str]) -> bool:
-    """Rewrite the functions of each #@save cell from the module. Returns True if changed.
-
-    In a graded (nbgrader solution) cell each function body is wrapped in solution markers.
-    """
+    """Rewrite each marked cell from the module. Returns True if anything changed."""
     import nbformat
 
     nb = nbformat.read(notebook, as_version=4)
     changed = False
     for _, cell in saved_cells(nb):
-        names = list(cell_functions(cell.source))
-        wrap = with_solution_markers if is_solution_cell(cell) else (lambda s: s)
-        new = MARKER + "\n" + "\n\n\n".join(wrap(functions[n]) for n in names if n in functions)
+        names = [n for n in cell_functions(cell.source) if n in functions]
+        new = expected_cell(names, functions)
         if new != cell.source:
             cell.source, changed = new, True
     if changed:
@@ -112,22 +105,14 @@ def execute(notebook: Path, timeout: int = 900) -> None:
     """Run a notebook top to bottom in a fresh kernel of this Python, storing the outputs."""
     import nbformat
     from nbclient import NotebookClient
+    from nbconvert.preprocessors import CoalesceStreamsPreprocessor
 
     nb = nbformat.read(notebook, as_version=4)
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
                             resources={"metadata": {"path": str(notebook.parent)}})
     client.execute()
-    for cell in nb.cells:  # one stream output per name, however the kernel happened to flush it
-        if cell.cell_type == "code":
-            outputs = []
-            for out in cell.outputs:
-                last = outputs[-1] if outputs else None
-                if (out.output_type == "stream" and last is not None
-                        and last.output_type == "stream" and last.name == out.name):
-                    last.text += out.text
-                else:
-                    outputs.append(out)
-            cell.outputs = outputs
+    # one stream output per name, however the kernel happened to flush it
+    nb, _ = CoalesceStreamsPreprocessor().preprocess(nb, {})
     nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
     nbformat.write(nb, notebook)
 

@@ -1,0 +1,408 @@
+"""Make the learner's exercise edition, exercises/, from the reading edition, notebooks/.
+
+    python tools/editions.py            # rewrite exercises/ (commit the result)
+    python tools/editions.py --check    # exit 1 if exercises/ differs from what would be written
+
+notebooks/ is the one source. A code cell whose metadata has ``"exercise": "<name>"`` holds
+a function the learner writes (the cell of sigmoid_backward also holds relu_backward), and
+the cell after it, ``"exercise": "test_<name>"``, holds its visible tests. In the exercise
+edition
+
+* each function of a graded cell keeps its decorator, signature and docstring; its body
+  becomes ``# YOUR CODE HERE`` with a hint, then ``raise NotImplementedError(...)``;
+* the test cells stay as they are: they name the usual mistakes;
+* runs of cells tagged ``walkthrough-only`` are replaced by a one-line note (they would
+  show a solution, or need a function written only in a later notebook);
+* outputs are cleared;
+* exercises/dnn_utils.py is the student edition of dnn_utils.py: each graded function runs
+  the learner's own version, read from the exercise notebook where it is written.
+
+classroom/build.py makes the instructor's nbgrader edition with the same functions
+(`graded_functions`, `student_module`, `drop_walkthrough_only`).
+"""
+from __future__ import annotations
+
+import argparse
+import ast
+import filecmp
+import sys
+import tempfile
+import textwrap
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+EXERCISES = ROOT / "exercises"
+MODULE = ROOT / "dnn_utils.py"
+
+ASSIGNMENTS = [
+    "01_initialization",
+    "02_forward_propagation",
+    "03_cost",
+    "04_backward_propagation",
+    "05_update_parameters",
+    "06_cat_classifier",
+]
+DROP_TAG = "walkthrough-only"
+COPIED_MARKER_PREFIX = "# Defined in dnn_utils.py"
+KEY = "exercise"
+
+
+# ---------------------------------------------------------------------------
+# Reading the source notebooks
+# ---------------------------------------------------------------------------
+
+def exercise_key(cell) -> str | None:
+    return cell.get("metadata", {}).get(KEY) if cell.get("cell_type") == "code" else None
+
+
+def is_graded(cell) -> bool:
+    key = exercise_key(cell)
+    return bool(key) and not key.startswith("test_")
+
+
+def functions_in(source: str) -> list[ast.FunctionDef]:
+    return [n for n in ast.parse(source).body if isinstance(n, ast.FunctionDef)]
+
+
+def graded_functions(notebooks_dir: Path = NOTEBOOKS) -> dict[str, tuple[str, str]]:
+    """{function name: (assignment, key of the graded cell that holds it)}, in course order."""
+    graded = {}
+    for assignment in ASSIGNMENTS:
+        nb = nbformat.read(notebooks_dir / f"{assignment}.ipynb", as_version=4)
+        for cell in nb.cells:
+            if is_graded(cell):
+                for fn in functions_in(cell.source):
+                    graded[fn.name] = (assignment, exercise_key(cell))
+    return graded
+
+
+def body_span(fn: ast.FunctionDef) -> tuple[int, int]:
+    """0-based (first, last) line of a function's body after its docstring."""
+    first = fn.body[0].end_lineno if ast.get_docstring(fn) is not None else fn.body[0].lineno - 1
+    return first, fn.end_lineno - 1
+
+
+def reference_bodies(notebooks_dir: Path = NOTEBOOKS) -> dict[str, str]:
+    """{function name: the reference body (after the docstring), as written in notebooks/}."""
+    bodies = {}
+    for assignment in ASSIGNMENTS:
+        nb = nbformat.read(notebooks_dir / f"{assignment}.ipynb", as_version=4)
+        for cell in nb.cells:
+            if is_graded(cell):
+                lines = cell.source.splitlines()
+                for fn in functions_in(cell.source):
+                    first, last = body_span(fn)
+                    bodies[fn.name] = "\n".join(lines[first:last + 1])
+    return bodies
+
+
+def drop_walkthrough_only(nb, note: str):
+    """A copy of nb without the cells tagged walkthrough-only (one note per run of them), outputs cleared."""
+    nb = nbformat.from_dict(nb)
+    cells, dropping = [], False
+    for cell in nb.cells:
+        if DROP_TAG in cell.get("metadata", {}).get("tags", []):
+            if not dropping:
+                cells.append(nbformat.v4.new_markdown_cell(note))
+            dropping = True
+            continue
+        dropping = False
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+        cells.append(cell)
+    nb.cells = cells
+    for i, cell in enumerate(nb.cells):  # stable ids for the generated notes, so a rebuild changes nothing
+        if "id" in cell and cell.cell_type == "markdown" and cell.source == note:
+            cell.id = f"left-out-{i}"
+    return nb
+
+
+def without_copied_marker(source: str) -> str:
+    """A graded cell's source without the "Defined in dnn_utils.py" line: the learner writes it here."""
+    first, _, rest = source.partition("\n")
+    return rest if first.startswith(COPIED_MARKER_PREFIX) else source
+
+
+# ---------------------------------------------------------------------------
+# The exercise edition
+# ---------------------------------------------------------------------------
+
+def hint(body: str, graded: set[str]) -> str:
+    """How many lines the reference body has, and which numpy calls and course functions it uses."""
+    tree = ast.parse(textwrap.dedent(body))
+    code_lines = {n.lineno for n in ast.walk(tree) if isinstance(n, ast.stmt)}
+    numpy = sorted({f"np.{n.attr}" for n in ast.walk(tree) if isinstance(n, ast.Attribute)
+                    and isinstance(n.value, ast.Name) and n.value.id == "np"})
+    if any(isinstance(n, ast.BinOp) and isinstance(n.op, ast.MatMult) for n in ast.walk(tree)):
+        numpy.insert(0, "@ (matrix product)")
+    called = sorted({n.func.id for n in ast.walk(tree) if isinstance(n, ast.Call)
+                     and isinstance(n.func, ast.Name) and n.func.id in graded | {"sigmoid", "relu"}})
+    parts = [f"about {len(code_lines)} lines"]
+    if numpy:
+        parts.append("numpy: " + ", ".join(numpy))
+    if called:
+        parts.append("calls " + ", ".join(called))
+    return "# YOUR CODE HERE (" + "; ".join(parts) + ")"
+
+
+def blank_cell(source: str, graded: set[str]) -> str:
+    """A graded cell with every function body replaced by the course-style placeholder."""
+    source = without_copied_marker(source)
+    lines = source.splitlines()
+    for fn in reversed(functions_in(source)):
+        if ast.get_docstring(fn) is None:
+            raise ValueError(f"graded function {fn.name} needs a docstring: it is the learner's spec")
+        first, last = body_span(fn)
+        body = "\n".join(lines[first:last + 1])
+        indent = " " * (fn.col_offset + 4)
+        lines[first:last + 1] = [indent + hint(body, graded),
+                                 indent + f'raise NotImplementedError("write the body of {fn.name}, then run the '
+                                          f'tests below")']
+    return "\n".join(lines)
+
+
+EXERCISE_INTRO = """\
+*Exercise edition.* Write each function where it says `# YOUR CODE HERE`, then run the cell \
+after it: its tests say what is wrong, and usually why. Functions you wrote in earlier \
+notebooks are used from there (see `dnn_utils.py` in this folder), so work through the \
+notebooks in order. When you are done, compare with the reading edition, \
+[`notebooks/{name}.ipynb`](../notebooks/{name}.ipynb)."""
+
+EXERCISE_LEFT_OUT = ("*Left out of the exercise edition: this part shows a solution, or needs a "
+                     "function you write in a later notebook. The reading edition, "
+                     "`notebooks/{name}.ipynb`, has it.*")
+
+
+def exercise_notebook(nb, name: str, graded: set[str]):
+    nb = drop_walkthrough_only(nb, EXERCISE_LEFT_OUT.format(name=name))
+    for cell in nb.cells:
+        if is_graded(cell):
+            cell.source = blank_cell(cell.source, graded)
+    intro = nbformat.v4.new_markdown_cell(EXERCISE_INTRO.format(name=name))
+    intro.id = "exercise-edition"
+    nb.cells.insert(1, intro)
+    return nb
+
+
+def fill_in(nb, bodies: dict[str, str]):
+    """An exercise notebook with every blank filled with the reference body (for the tests)."""
+    nb = nbformat.from_dict(nb)
+    for cell in nb.cells:
+        if is_graded(cell):
+            lines = cell.source.splitlines()
+            for fn in reversed(functions_in(cell.source)):
+                first, last = body_span(fn)
+                lines[first:last + 1] = bodies[fn.name].splitlines()
+            cell.source = "\n".join(lines)
+    return nb
+
+
+# ---------------------------------------------------------------------------
+# The student edition of dnn_utils.py (exercises/ and the classroom)
+# ---------------------------------------------------------------------------
+
+STUDENT_HEADER = '''"""Student edition of dnn_utils.py (generated by {generator}; do not edit by hand).
+
+The functions you write,
+
+{names},
+
+have no body here: calling one runs YOUR version, read from the notebook where you
+write it ({where}). After changing a function in an earlier notebook, save that
+notebook; the next call reads it again.
+
+Everything else (load_data, load_image, sigmoid, relu, predict, the plotting helpers,
+gradient_check, ...) works as it is.
+"""
+'''
+
+STUDENT_FOOTER = '''
+
+# ---------------------------------------------------------------------------
+# Student edition: where the graded functions come from
+# ---------------------------------------------------------------------------
+
+import ast  # noqa: E402
+
+#: {{function: (notebook, key of the cell where it is written)}}
+_WRITTEN_IN = {written_in!r}
+_YOURS = {{}}      # {{function: your version}}
+_LOADED = {{}}     # {{notebook path: (modification time, namespace)}}
+
+
+def _find_notebook(assignment):
+    import os
+
+    filename = assignment + ".ipynb"
+    here = Path(__file__).resolve().parent
+    places = [here / filename, Path.cwd() / filename]            # exercises/: side by side
+    if os.environ.get("DNN_COURSE_DIR"):
+        places.append(Path(os.environ["DNN_COURSE_DIR"]) / assignment / filename)
+    places += [Path.cwd().parent / assignment / filename, here.parent / assignment / filename]
+    path = next((p for p in places if p.is_file()), None)
+    if path is None:
+        looked = ", ".join(str(p) for p in dict.fromkeys(places))
+        raise NotImplementedError(
+            f"notebook {{assignment}} was not found (looked for {{looked}}). Keep the notebooks "
+            f"(or assignment folders) side by side, or set DNN_COURSE_DIR to the folder that holds them.")
+    return path
+
+
+def _cell_key(cell):
+    meta = cell.get("metadata", {{}})
+    return meta.get("exercise") or meta.get("nbgrader", {{}}).get("grade_id")
+
+
+def _allowed(node):
+    """Definitions and imports are loaded from a graded cell; statements that do work are not."""
+    if isinstance(node, (ast.FunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)):
+        return True
+    if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+        return True                                           # a docstring or a stray string
+    if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+        return not any(isinstance(n, ast.Call) for n in ast.walk(node.value))
+    return False
+
+
+def _load(assignment):
+    """Every graded cell of `assignment`'s notebook, run in one namespace (cached until it changes)."""
+    import json
+    import linecache
+
+    path = _find_notebook(assignment)
+    mtime = path.stat().st_mtime_ns
+    if path in _LOADED and _LOADED[path][0] == mtime:
+        return _LOADED[path][1]
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    number = assignment.split("_")[0]
+    namespace = dict(globals())                               # the module's helpers, e.g. sigmoid, relu
+    wanted = {{key for a, key in _WRITTEN_IN.values() if a == assignment}}
+    for cell in notebook["cells"]:
+        key = _cell_key(cell)
+        if cell["cell_type"] != "code" or key not in wanted:
+            continue
+        source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+        filename = f"<exercise {{number}}: {{key}}>"
+        try:
+            tree = ast.parse(source, filename)
+        except SyntaxError as e:
+            raise NotImplementedError(f"your cell of {{key}} in notebook {{assignment}} does not parse: "
+                                      f"{{e.msg}} (line {{e.lineno}})") from None
+        extra = [n for n in tree.body if not _allowed(n)]
+        if extra:
+            shown = "; ".join(f"line {{n.lineno}}: {{ast.get_source_segment(source, n).splitlines()[0]}}"
+                              for n in extra)
+            raise NotImplementedError(
+                f"the cell of {{key}} in notebook {{assignment}} runs more than definitions and imports "
+                f"({{shown}}). Only functions, classes, imports and constants are loaded from it: move "
+                f"the rest to a cell of its own.")
+        linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+        exec(compile(tree, filename, "exec"), namespace)
+        for node in tree.body:
+            if isinstance(node, ast.FunctionDef) and any(
+                    isinstance(n, ast.Name) and n.id == "NotImplementedError" for n in ast.walk(node)):
+                namespace.setdefault("_NOT_WRITTEN", set()).add(node.name)
+    _LOADED[path] = (mtime, namespace)
+    return namespace
+
+
+def _yours(name):
+    """Your own `name`, defined in the notebook where you write it."""
+    assignment, key = _WRITTEN_IN[name]
+    namespace = _load(assignment)
+    fn = namespace.get(name)
+    if fn is None or fn is globals().get(name):
+        raise NotImplementedError(f"notebook {{assignment}} has no cell {{key!r}} that defines {{name}}")
+    if name in namespace.get("_NOT_WRITTEN", ()):
+        raise NotImplementedError(
+            f"{{name}} is not written yet: finish it in notebook {{assignment}}, save that notebook, "
+            f"then run this cell again")
+    _YOURS[name] = fn
+    return fn
+'''
+
+
+def _call_forwarding(args: ast.arguments) -> str:
+    """The argument list that passes a function's own parameters on, unchanged."""
+    parts = [a.arg for a in args.posonlyargs + args.args]
+    if args.vararg:
+        parts.append("*" + args.vararg.arg)
+    parts += [f"{a.arg}={a.arg}" for a in args.kwonlyargs]
+    if args.kwarg:
+        parts.append("**" + args.kwarg.arg)
+    return ", ".join(parts)
+
+
+def student_module(module_text: str, graded: dict[str, tuple[str, str]], *,
+                   generator: str = "tools/editions.py", where: str = "keep the notebooks side by side") -> str:
+    """dnn_utils.py with every graded function's body replaced by a call to the learner's own."""
+    tree = ast.parse(module_text)
+    lines = module_text.splitlines()
+    replacements = []
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name in graded:
+            if ast.get_docstring(node) is None:
+                raise ValueError(f"graded function {node.name} needs a docstring (the learner's spec)")
+            first, last = body_span(node)
+            indent = " " * (node.col_offset + 4)
+            replacements.append((first, last, [f"{indent}return _yours({node.name!r})({_call_forwarding(node.args)})"]))
+    for first, last, new in sorted(replacements, reverse=True):
+        lines[first:last + 1] = new
+    doc = tree.body[0]
+    assert isinstance(doc, ast.Expr) and isinstance(doc.value, ast.Constant), "the module needs a docstring"
+    names = textwrap.fill(", ".join(graded), width=88)
+    lines[doc.lineno - 1:doc.end_lineno] = STUDENT_HEADER.format(generator=generator, names=names,
+                                                                 where=where).splitlines()
+    text = "\n".join(lines) + STUDENT_FOOTER.format(written_in=graded) + "\n"
+    compile(text, "dnn_utils.py (student edition)", "exec")   # fails loudly if the edit broke it
+    return text
+
+
+# ---------------------------------------------------------------------------
+# Writing exercises/
+# ---------------------------------------------------------------------------
+
+def build(out: Path = EXERCISES, notebooks_dir: Path = NOTEBOOKS, module: Path = MODULE) -> list[Path]:
+    graded = graded_functions(notebooks_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in ASSIGNMENTS:
+        nb = exercise_notebook(nbformat.read(notebooks_dir / f"{name}.ipynb", as_version=4), name, set(graded))
+        path = out / f"{name}.ipynb"
+        path.write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
+        written.append(path)
+    student = student_module(module.read_text(encoding="utf-8"), graded,
+                             where="the exercise notebooks, in this folder")
+    (out / "dnn_utils.py").write_text(student, encoding="utf-8")
+    written.append(out / "dnn_utils.py")
+    return written
+
+
+def differences(committed: Path = EXERCISES) -> list[str]:
+    """Files of `committed` that differ from a fresh build (empty if none)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        fresh = build(Path(tmp))
+        names = {p.name for p in fresh} | {p.name for p in committed.glob("*") if p.is_file()}
+        return sorted(n for n in names if not (committed / n).is_file() or not (Path(tmp) / n).is_file()
+                      or not filecmp.cmp(committed / n, Path(tmp) / n, shallow=False))
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--check", action="store_true", help="only report whether exercises/ is up to date")
+    args = parser.parse_args(argv)
+    if args.check:
+        stale = differences()
+        print("exercises/ is up to date" if not stale else
+              "exercises/ differs from notebooks/ in " + ", ".join(stale) + ": run python tools/editions.py")
+        return 1 if stale else 0
+    for path in build():
+        print(f"wrote {path.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
