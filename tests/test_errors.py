@@ -101,6 +101,14 @@ CASES = [
     (lambda: d.flatten_images(np.zeros((64, 64, 3))), ValueError, r"images must be \(m, height, width, channels\)"),
     (lambda: d.plot_decision_boundary(lambda G: G[:1] > 0, np.ones((3, 4)), np.ones((1, 4))), ValueError,
      r"\(2, m\), found \(3, 4\)"),
+    # backward steps: the same checks, attached with @checked
+    (lambda: d.linear_activation_backward(np.ones((1, 2)), ((np.ones((3, 2)), np.ones((1, 3)), np.ones((1, 1))),
+                                                            np.ones((1, 2))), "tanh"), ValueError,
+     "activation must be 'relu' or 'sigmoid', found 'tanh'"),
+    (lambda: d.linear_backward(np.ones((1, 5)), (np.ones((3, 2)), np.ones((1, 3)), np.ones((1, 1)))), ValueError,
+     r"dZ must be \(n\[l\], m\) = \(1, 2\) .* found \(1, 5\)"),
+    (lambda: d.relu_backward(np.ones((2, 3)), np.ones((3, 2))), ValueError, r"same shape, found \(2, 3\) and \(3, 2\)"),
+    (lambda: d.L_model_forward(X4, {**P, "extra": 1}), ValueError, r"only W1, b1, \.\.\., WL, bL; found also \['extra'\]"),
     # initialization scale
     *[(lambda s=s: d.initialize_parameters([3, 2, 1], scale=s), ValueError,
        "scale must be 'xavier', 'he' or a positive number")
@@ -112,3 +120,32 @@ CASES = [
 def test_bad_input_has_clear_error(call, exc, match):
     with np.errstate(all="raise"), pytest.raises(exc, match=match):
         call()
+
+
+TEACHING = ["initialize_parameters", "linear_forward", "linear_activation_forward", "L_model_forward",
+            "compute_cost", "sigmoid_backward", "relu_backward", "linear_backward",
+            "linear_activation_backward", "L_model_backward", "update_parameters", "L_layer_model",
+            "flatten_images"]
+
+
+@pytest.mark.parametrize("name", TEACHING)
+def test_every_teaching_function_is_checked(name):
+    """Each teaching function runs dnn_checks.inputs_of_<name> before its body (@checked)."""
+    import dnn_checks
+
+    fn = getattr(d, name)
+    assert fn.unchecked.__name__ == name and fn.__doc__ == fn.unchecked.__doc__
+    assert callable(getattr(dnn_checks, f"inputs_of_{name}"))
+
+
+def test_checked_runs_the_check_on_the_bound_arguments(monkeypatch):
+    import dnn_checks
+
+    seen = []
+    monkeypatch.setattr(dnn_checks, "inputs_of_demo", lambda a, b, c: seen.append((a, b, c)), raising=False)
+
+    @dnn_checks.checked
+    def demo(a, b=2, *, c=3):
+        return a + b + c
+
+    assert demo(1, c=4) == 7 and seen == [(1, 2, 4)]

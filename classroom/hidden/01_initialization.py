@@ -1,9 +1,4 @@
-"""Classroom-only material for 01_initialization: points and hidden tests of each test cell.
-
-classroom/build.py adds them to the test cells of notebooks/01_initialization.ipynb:
-HIDDEN[grade_id] goes after the visible tests, between nbgrader's
-### BEGIN HIDDEN TESTS / ### END HIDDEN TESTS markers (same indentation).
-"""
+"""01_initialization: points and hidden tests of its test cells (classroom/build.py adds them)."""
 
 POINTS = {
     'test_initialize_parameters': 2,

@@ -1,9 +1,4 @@
-"""Classroom-only material for 02_forward_propagation: points and hidden tests of each test cell.
-
-classroom/build.py adds them to the test cells of notebooks/02_forward_propagation.ipynb:
-HIDDEN[grade_id] goes after the visible tests, between nbgrader's
-### BEGIN HIDDEN TESTS / ### END HIDDEN TESTS markers (same indentation).
-"""
+"""02_forward_propagation: points and hidden tests of its test cells (classroom/build.py adds them)."""
 
 POINTS = {
     'test_linear_forward': 2,

@@ -1,9 +1,4 @@
-"""Classroom-only material for 03_cost: points and hidden tests of each test cell.
-
-classroom/build.py adds them to the test cells of notebooks/03_cost.ipynb:
-HIDDEN[grade_id] goes after the visible tests, between nbgrader's
-### BEGIN HIDDEN TESTS / ### END HIDDEN TESTS markers (same indentation).
-"""
+"""03_cost: points and hidden tests of its test cells (classroom/build.py adds them)."""
 
 POINTS = {
     'test_compute_cost': 2,

@@ -1,9 +1,4 @@
-"""Classroom-only material for 04_backward_propagation: points and hidden tests of each test cell.
-
-classroom/build.py adds them to the test cells of notebooks/04_backward_propagation.ipynb:
-HIDDEN[grade_id] goes after the visible tests, between nbgrader's
-### BEGIN HIDDEN TESTS / ### END HIDDEN TESTS markers (same indentation).
-"""
+"""04_backward_propagation: points and hidden tests of its test cells (classroom/build.py adds them)."""
 
 POINTS = {
     'test_sigmoid_backward': 2,

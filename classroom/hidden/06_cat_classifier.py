@@ -1,9 +1,4 @@
-"""Classroom-only material for 06_cat_classifier: points and hidden tests of each test cell.
-
-classroom/build.py adds them to the test cells of notebooks/06_cat_classifier.ipynb:
-HIDDEN[grade_id] goes after the visible tests, between nbgrader's
-### BEGIN HIDDEN TESTS / ### END HIDDEN TESTS markers (same indentation).
-"""
+"""06_cat_classifier: points and hidden tests of its test cells (classroom/build.py adds them)."""
 
 POINTS = {
     'test_flatten_images': 2,
