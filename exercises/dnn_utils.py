@@ -7,9 +7,9 @@ compute_cost, sigmoid_backward, relu_backward, linear_backward,
 linear_activation_backward, L_model_backward, update_parameters, L_layer_model,
 flatten_images,
 
-have no body here: calling one runs YOUR version, read from the notebook where you
-write it (the exercise notebooks, in this folder). After changing a function in an earlier notebook, save that
-notebook; the next call reads it again.
+have no body here: calling one runs YOUR version, read from the notebook where you write
+it (the exercise notebooks, in this folder). After changing a function in an earlier
+notebook, save that notebook; the next call reads it again.
 
 Everything else (load_data, load_image, sigmoid, relu, predict, the plotting helpers,
 gradient_check, ...) works as it is.
@@ -674,7 +674,22 @@ def plot_decision_boundary(predict_fn, X, Y, ax=None, resolution=200):
 import ast  # noqa: E402
 
 #: {function: (notebook, key of the cell where it is written)}
-_WRITTEN_IN = {'initialize_parameters': ('01_initialization', 'initialize_parameters'), 'linear_forward': ('02_forward_propagation', 'linear_forward'), 'linear_activation_forward': ('02_forward_propagation', 'linear_activation_forward'), 'L_model_forward': ('02_forward_propagation', 'L_model_forward'), 'compute_cost': ('03_cost', 'compute_cost'), 'sigmoid_backward': ('04_backward_propagation', 'sigmoid_backward'), 'relu_backward': ('04_backward_propagation', 'sigmoid_backward'), 'linear_backward': ('04_backward_propagation', 'linear_backward'), 'linear_activation_backward': ('04_backward_propagation', 'linear_activation_backward'), 'L_model_backward': ('04_backward_propagation', 'L_model_backward'), 'update_parameters': ('05_update_parameters', 'update_parameters'), 'L_layer_model': ('05_update_parameters', 'L_layer_model'), 'flatten_images': ('06_cat_classifier', 'flatten_images')}
+_WRITTEN_IN = {
+    'initialize_parameters': ('01_initialization', 'initialize_parameters'),
+    'linear_forward': ('02_forward_propagation', 'linear_forward'),
+    'linear_activation_forward': ('02_forward_propagation', 'linear_activation_forward'),
+    'L_model_forward': ('02_forward_propagation', 'L_model_forward'),
+    'compute_cost': ('03_cost', 'compute_cost'),
+    'sigmoid_backward': ('04_backward_propagation', 'sigmoid_backward'),
+    'relu_backward': ('04_backward_propagation', 'sigmoid_backward'),
+    'linear_backward': ('04_backward_propagation', 'linear_backward'),
+    'linear_activation_backward': ('04_backward_propagation', 'linear_activation_backward'),
+    'L_model_backward': ('04_backward_propagation', 'L_model_backward'),
+    'update_parameters': ('05_update_parameters', 'update_parameters'),
+    'L_layer_model': ('05_update_parameters', 'L_layer_model'),
+    'flatten_images': ('06_cat_classifier', 'flatten_images'),
+}
+STUDENT_EDITION = True
 _YOURS = {}      # {function: your version}
 _LOADED = {}     # {notebook path: (modification time, namespace)}
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import importlib.util
 import json
+import os
 import re
 import shutil
 import sys
@@ -159,24 +160,22 @@ def run_notebook(path: Path, timeout: int = 900):
     return nb
 
 
-def uses_student_module(nb):
-    """The notebook with a first cell that fails unless `dnn_utils` is this folder's student edition."""
-    nb = nbformat.from_dict(nb)
-    check = nbformat.v4.new_code_cell(
-        "import dnn_utils as _du, pathlib as _pl\n"
-        "assert _pl.Path(_du.__file__).resolve().parent == _pl.Path.cwd().resolve(), _du.__file__\n"
-        "assert hasattr(_du, '_yours')")
-    nb.cells.insert(0, check)
-    return nb
+@pytest.fixture(scope="module")
+def kernel_path(tmp_path_factory):
+    """Kernels import the exercise folder's dnn_utils.py first, the project's other modules next."""
+    folder = tmp_path_factory.mktemp("exercises")
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("PYTHONPATH", os.pathsep.join([str(folder), str(ROOT)]))
+        yield folder
 
 
 @pytest.fixture(scope="module")
-def filled(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("exercises")
+def filled(kernel_path):
+    folder = kernel_path
     shutil.copytree(EXERCISES, folder, dirs_exist_ok=True)
     bodies = editions.reference_bodies()
     for a in editions.ASSIGNMENTS:
-        nb = uses_student_module(editions.fill_in(nbformat.read(folder / f"{a}.ipynb", 4), bodies))
+        nb = editions.fill_in(nbformat.read(folder / f"{a}.ipynb", 4), bodies)
         nbformat.write(nb, folder / f"{a}.ipynb")
     return folder
 
@@ -191,12 +190,28 @@ def test_filled_exercise_runs_clean(filled, assignment):
                               for c in test_cells)
 
 
-def test_untouched_exercise_stops_at_the_first_blank(tmp_path):
+def test_untouched_exercises_stop_at_the_first_blank(tmp_path, monkeypatch):
     from nbclient.exceptions import CellExecutionError
 
     shutil.copytree(EXERCISES, tmp_path, dirs_exist_ok=True)
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(tmp_path), str(ROOT)]))
     with pytest.raises(CellExecutionError, match="NotImplementedError.*write the body of initialize_parameters"):
         run_notebook(tmp_path / "01_initialization.ipynb")
+    # 02 filled in, 01 not: the first call of initialize_parameters names notebook 01
+    nb = editions.fill_in(nbformat.read(tmp_path / "02_forward_propagation.ipynb", 4), editions.reference_bodies())
+    nbformat.write(nb, tmp_path / "02_forward_propagation.ipynb")
+    with pytest.raises(CellExecutionError, match="initialize_parameters is not written yet.*01_initialization"):
+        run_notebook(tmp_path / "02_forward_propagation.ipynb")
+
+
+def test_exercises_refuse_the_full_module(tmp_path, monkeypatch):
+    """Run with the project's dnn_utils.py first on the path, an exercise says so instead of using it."""
+    from nbclient.exceptions import CellExecutionError
+
+    shutil.copytree(EXERCISES, tmp_path, dirs_exist_ok=True)
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))
+    with pytest.raises(CellExecutionError, match="not the dnn_utils.py next to it"):
+        run_notebook(tmp_path / "03_cost.ipynb")
 
 
 # ---------------------------------------------------------------------------

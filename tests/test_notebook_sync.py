@@ -39,7 +39,7 @@ def test_every_course_step_is_shown():
         for _, cell in nbtool.saved_cells(nb):
             shown |= set(nbtool.cell_functions(cell.source))
     missing = [name for name in TAUGHT if name not in shown]
-    assert not missing, f"these dnn_utils functions appear in no notebook #@save cell: {missing}"
+    assert not missing, f"these dnn_utils functions appear in no notebook cell copied from the module: {missing}"
 
 
 @pytest.mark.parametrize("change", [

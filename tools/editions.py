@@ -171,6 +171,13 @@ notebooks are used from there (see `dnn_utils.py` in this folder), so work throu
 notebooks in order. When you are done, compare with the reading edition, \
 [`notebooks/{name}.ipynb`](../notebooks/{name}.ipynb)."""
 
+EXERCISE_GUARD = """\
+import dnn_utils   # the student edition, next to this notebook: it runs your own functions
+
+assert getattr(dnn_utils, "STUDENT_EDITION", False), (
+    f"this notebook imported {dnn_utils.__file__}, not the dnn_utils.py next to it: "
+    f"start Jupyter from the project (without PYTHONPATH pointing at it) and open exercises/")"""
+
 EXERCISE_LEFT_OUT = ("*Left out of the exercise edition: this part shows a solution, or needs a "
                      "function you write in a later notebook. The reading edition, "
                      "`notebooks/{name}.ipynb`, has it.*")
@@ -183,7 +190,9 @@ def exercise_notebook(nb, name: str, graded: set[str]):
             cell.source = blank_cell(cell.source, graded)
     intro = nbformat.v4.new_markdown_cell(EXERCISE_INTRO.format(name=name))
     intro.id = "exercise-edition"
-    nb.cells.insert(1, intro)
+    guard = nbformat.v4.new_code_cell(EXERCISE_GUARD)
+    guard.id = "exercise-edition-module"
+    nb.cells[1:1] = [intro, guard]
     return nb
 
 
@@ -210,9 +219,7 @@ The functions you write,
 
 {names},
 
-have no body here: calling one runs YOUR version, read from the notebook where you
-write it ({where}). After changing a function in an earlier notebook, save that
-notebook; the next call reads it again.
+{how}
 
 Everything else (load_data, load_image, sigmoid, relu, predict, the plotting helpers,
 gradient_check, ...) works as it is.
@@ -228,7 +235,8 @@ STUDENT_FOOTER = '''
 import ast  # noqa: E402
 
 #: {{function: (notebook, key of the cell where it is written)}}
-_WRITTEN_IN = {written_in!r}
+_WRITTEN_IN = {written_in}
+STUDENT_EDITION = True
 _YOURS = {{}}      # {{function: your version}}
 _LOADED = {{}}     # {{notebook path: (modification time, namespace)}}
 
@@ -354,9 +362,13 @@ def student_module(module_text: str, graded: dict[str, tuple[str, str]], *,
     doc = tree.body[0]
     assert isinstance(doc, ast.Expr) and isinstance(doc.value, ast.Constant), "the module needs a docstring"
     names = textwrap.fill(", ".join(graded), width=88)
+    how = textwrap.fill(f"have no body here: calling one runs YOUR version, read from the notebook where you "
+                        f"write it ({where}). After changing a function in an earlier notebook, save that "
+                        f"notebook; the next call reads it again.", width=88)
     lines[doc.lineno - 1:doc.end_lineno] = STUDENT_HEADER.format(generator=generator, names=names,
-                                                                 where=where).splitlines()
-    text = "\n".join(lines) + STUDENT_FOOTER.format(written_in=graded) + "\n"
+                                                                 how=how).splitlines()
+    written_in = "{\n" + "".join(f"    {k!r}: {v!r},\n" for k, v in graded.items()) + "}"
+    text = "\n".join(lines) + STUDENT_FOOTER.format(written_in=written_in) + "\n"
     compile(text, "dnn_utils.py (student edition)", "exec")   # fails loudly if the edit broke it
     return text
 
