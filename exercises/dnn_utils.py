@@ -44,6 +44,8 @@ __all__ = [
 
 #: The shipped cat / non-cat dataset, next to this file (not the working directory).
 DATASETS_DIR = Path(__file__).resolve().parent / "datasets"
+if not DATASETS_DIR.is_dir():  # the student edition sits in exercises/, beside the project's datasets/
+    DATASETS_DIR = Path(__file__).resolve().parent.parent / "datasets"
 
 
 class TrainingDivergedError(FloatingPointError):

@@ -130,16 +130,32 @@ def without_copied_marker(source: str) -> str:
 # The exercise edition
 # ---------------------------------------------------------------------------
 
+ARRAY_ATTRIBUTES = {"T", "shape", "reshape", "astype", "copy", "sum", "ndim"}
+
+
+def _dotted(node) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        inner = _dotted(node.value)
+        return None if inner is None else f"{inner}.{node.attr}"
+    return None
+
+
 def hint(body: str, graded: set[str]) -> str:
     """How many lines the reference body has, and which numpy calls and course functions it uses."""
     tree = ast.parse(textwrap.dedent(body))
     code_lines = {n.lineno for n in ast.walk(tree) if isinstance(n, ast.stmt)}
-    numpy = sorted({f"np.{n.attr}" for n in ast.walk(tree) if isinstance(n, ast.Attribute)
-                    and isinstance(n.value, ast.Name) and n.value.id == "np"})
+    calls = {_dotted(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)} - {None}
+    numpy = sorted(c for c in calls if c.startswith("np."))
     if any(isinstance(n, ast.BinOp) and isinstance(n.op, ast.MatMult) for n in ast.walk(tree)):
         numpy.insert(0, "@ (matrix product)")
-    called = sorted({n.func.id for n in ast.walk(tree) if isinstance(n, ast.Call)
-                     and isinstance(n.func, ast.Name) and n.func.id in graded | {"sigmoid", "relu"}})
+    numpy += sorted({"." + n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)
+                     and n.attr in ARRAY_ATTRIBUTES and _dotted(n.value) not in ("np", None)
+                     or isinstance(n, ast.Attribute) and n.attr in ARRAY_ATTRIBUTES
+                     and isinstance(n.value, (ast.Call, ast.BinOp, ast.Subscript))})
+    course = graded | {"sigmoid", "relu", "TrainingProgress", "dnn_fast.train"}
+    called = sorted(c for c in calls if c in course)
     parts = [f"about {len(code_lines)} lines"]
     if numpy:
         parts.append("numpy: " + ", ".join(numpy))
@@ -344,13 +360,28 @@ def _call_forwarding(args: ast.arguments) -> str:
     return ", ".join(parts)
 
 
+DATASETS_BESIDE = [
+    "if not DATASETS_DIR.is_dir():  # the student edition sits in exercises/, beside the project's datasets/",
+    '    DATASETS_DIR = Path(__file__).resolve().parent.parent / "datasets"',
+]
+
+
 def student_module(module_text: str, graded: dict[str, tuple[str, str]], *,
-                   generator: str = "tools/editions.py", where: str = "keep the notebooks side by side") -> str:
-    """dnn_utils.py with every graded function's body replaced by a call to the learner's own."""
+                   generator: str = "tools/editions.py", where: str = "keep the notebooks side by side",
+                   datasets_beside: bool = False) -> str:
+    """dnn_utils.py with every graded function's body replaced by a call to the learner's own.
+
+    datasets_beside -- the module will sit one folder below the project (exercises/): if no
+    datasets/ is next to it, it uses the project's.
+    """
     tree = ast.parse(module_text)
     lines = module_text.splitlines()
     replacements = []
     for node in tree.body:
+        if (datasets_beside and isinstance(node, (ast.Assign, ast.AnnAssign)) and "DATASETS_DIR" in
+                {t.id for t in (node.targets if isinstance(node, ast.Assign) else [node.target])
+                 if isinstance(t, ast.Name)}):
+            replacements.append((node.end_lineno, node.end_lineno - 1, DATASETS_BESIDE))
         if isinstance(node, ast.FunctionDef) and node.name in graded:
             if ast.get_docstring(node) is None:
                 raise ValueError(f"graded function {node.name} needs a docstring (the learner's spec)")
@@ -387,7 +418,7 @@ def build(out: Path = EXERCISES, notebooks_dir: Path = NOTEBOOKS, module: Path =
         path.write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
         written.append(path)
     student = student_module(module.read_text(encoding="utf-8"), graded,
-                             where="the exercise notebooks, in this folder")
+                             where="the exercise notebooks, in this folder", datasets_beside=True)
     (out / "dnn_utils.py").write_text(student, encoding="utf-8")
     written.append(out / "dnn_utils.py")
     return written
