@@ -1,0 +1,116 @@
+"""The project installs anywhere: a wheel built from this tree carries the dataset, and
+the learner's install is lean (no nbgrader, every imported library declared)."""
+from __future__ import annotations
+
+import ast
+import importlib.metadata as md
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+import tomllib
+import zipfile
+from pathlib import Path
+
+import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+ROOT = Path(__file__).resolve().parent.parent
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
+MODULES = PYPROJECT["tool"]["setuptools"]["py-modules"]
+DIST = PYPROJECT["project"]["name"]
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory):
+    """A wheel built offline from a copy of the files a git checkout has."""
+    src = tmp_path_factory.mktemp("src")
+    for name in ["pyproject.toml", "README.md", "LICENSE", *(f"{m}.py" for m in MODULES)]:
+        shutil.copy(ROOT / name, src / name)
+    shutil.copytree(ROOT / "datasets", src / "datasets",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-build-isolation", "--no-deps",
+                    "--no-cache-dir", "-q", "-w", str(out), str(src)], check=True)
+    (whl,) = out.glob("*.whl")
+    return whl
+
+
+def test_every_top_level_module_is_packaged():
+    on_disk = {p.stem for p in ROOT.glob("*.py")} - {"conftest", "setup"}
+    assert on_disk <= set(MODULES), (
+        f"add {sorted(on_disk - set(MODULES))} to [tool.setuptools] py-modules in pyproject.toml")
+
+
+def test_wheel_carries_modules_and_dataset(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert {f"{m}.py" for m in MODULES} <= names
+    assert {"dnn_course_data/train_catvnoncat.h5", "dnn_course_data/test_catvnoncat.h5"} <= names
+    assert not any(n.startswith("datasets/") for n in names), "a top-level `datasets` would shadow Hugging Face's"
+
+
+def test_installed_wheel_loads_data_from_another_folder(wheel, tmp_path):
+    target = tmp_path / "site-packages"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "--no-cache-dir", "-q",
+                    "--target", str(target), str(wheel)], check=True)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    script = ("import dnn_utils\n"
+              "train_x, train_y, test_x, test_y, classes = dnn_utils.load_data()\n"
+              "print(dnn_utils.__file__)\nprint(dnn_utils.DATASETS_DIR)\n"
+              "print(train_x.shape, train_y.shape, test_x.shape, test_y.shape)\n")
+    # This clone is installed editable here (a finder that site.py sets up): `-S` leaves it out, so
+    # only the wheel's copy and the libraries of this environment are on the path.
+    libs = dict.fromkeys([str(target), sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(libs)}
+    out = subprocess.run([sys.executable, "-S", "-c", script], cwd=elsewhere, env=env,
+                         capture_output=True, text=True, check=True).stdout.splitlines()
+    module_file, data_dir, shapes = out
+    assert Path(module_file).parent == target
+    assert Path(data_dir) == target / "dnn_course_data"
+    assert shapes == "(209, 64, 64, 3) (1, 209) (50, 64, 64, 3) (1, 50)"
+
+
+def _closure(requirements):
+    """Names of the installed distributions these requirements pull in, transitively, no extras."""
+    seen, todo = set(), list(requirements)
+    while todo:
+        req = Requirement(todo.pop())
+        if req.marker is not None and not req.marker.evaluate({"extra": ""}):
+            continue
+        name = canonicalize_name(req.name)
+        if name in seen:
+            continue
+        seen.add(name)
+        try:
+            todo.extend(md.requires(req.name) or [])
+        except md.PackageNotFoundError:
+            pass  # a platform-only dependency not installed here
+    return seen
+
+
+def test_learner_install_has_no_grading_or_test_tools():
+    learner = _closure(PYPROJECT["project"]["dependencies"])
+    for tool in ["nbgrader", "pytest", "nbval", "playwright", "jupyter-book"]:
+        assert tool not in learner, f"{tool} would be in every learner's environment"
+    assert {"jupyterlab", "ipykernel", "ipywidgets", "pillow"} <= learner
+
+
+def test_every_library_the_course_imports_is_a_learner_dependency():
+    learner = _closure(PYPROJECT["project"]["dependencies"])
+    providers = md.packages_distributions()
+    imported = set()
+    for module in MODULES:
+        for node in ast.walk(ast.parse((ROOT / f"{module}.py").read_text())):
+            if isinstance(node, ast.Import):
+                imported |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                imported.add(node.module.split(".")[0])
+    third_party = {name for name in imported
+                   if name not in sys.stdlib_module_names and name not in MODULES and name in providers}
+    assert third_party, "expected numpy, h5py, PIL, ..."
+    for name in sorted(third_party):
+        dists = {canonicalize_name(d) for d in providers[name]}
+        assert dists & learner, f"`import {name}` needs {sorted(dists)} in [project] dependencies"
