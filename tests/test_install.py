@@ -114,3 +114,61 @@ def test_every_library_the_course_imports_is_a_learner_dependency():
     for name in sorted(third_party):
         dists = {canonicalize_name(d) for d in providers[name]}
         assert dists & learner, f"`import {name}` needs {sorted(dists)} in [project] dependencies"
+
+
+# The notebooks' first cell (tools/install_cell.py), tried on copies of the notebooks.
+sys.path.insert(0, str(ROOT / "tools"))
+import install_cell  # noqa: E402
+
+
+def test_install_cell_is_inserted_first_and_only_once(tmp_path):
+    import nbformat
+    notebooks = sorted((ROOT / "notebooks").glob("*.ipynb"))
+    copies = [shutil.copy(p, tmp_path / p.name) for p in notebooks]
+    assert install_cell.main([str(p) for p in copies]) == 0
+    after = {p: Path(p).read_bytes() for p in copies}
+    assert install_cell.main(["--check", *map(str, copies)]) == 0
+    assert install_cell.main([str(p) for p in copies]) == 0
+    assert {p: Path(p).read_bytes() for p in copies} == after, "a second run changes nothing"
+    for original, copy in zip(notebooks, copies):
+        old, new = nbformat.read(original, 4), nbformat.read(copy, 4)
+        nbformat.validate(new)
+        assert install_cell.is_install_cell(new.cells[0])
+        assert sum(map(install_cell.is_install_cell, new.cells)) == 1
+        assert install_cell.repository_url() in new.cells[0].source
+        rest = [c for c in new.cells if not install_cell.is_install_cell(c)]
+        assert [c.source for c in rest] == [c.source for c in old.cells if not install_cell.is_install_cell(c)]
+    # another address (a fork): the cell is updated in place, not added again
+    nb = nbformat.read(copies[0], 4)
+    nb.cells.insert(3, nb.cells.pop(0))  # and moved back to the top
+    assert install_cell.ensure_install_cell(nb, "https://github.com/someone/fork")
+    assert "git+https://github.com/someone/fork" in nb.cells[0].source
+    assert sum(map(install_cell.is_install_cell, nb.cells)) == 1
+
+
+SHELL_RUN = """
+import sys
+from IPython.core.interactiveshell import InteractiveShell
+from IPython.utils.capture import capture_output
+shell = InteractiveShell.instance()
+calls = []
+shell.register_magic_function(lambda line: calls.append(line), "line", "pip")
+if sys.argv[1] == "missing":
+    sys.modules["dnn_utils"] = None  # import raises ModuleNotFoundError
+with capture_output() as out:
+    result = shell.run_cell(open(sys.argv[2]).read())
+print(repr((result.success, out.stdout, out.stderr, calls)))
+"""
+
+
+@pytest.mark.parametrize("case", ["present", "missing"])
+def test_install_cell_pip_installs_only_when_the_module_is_missing(case, tmp_path):
+    source = tmp_path / "cell.py"
+    source.write_text(install_cell.install_source("https://github.com/someone/fork"))
+    out = subprocess.run([sys.executable, "-c", SHELL_RUN, case, str(source)], cwd=tmp_path,
+                         capture_output=True, text=True, check=True).stdout
+    success, stdout, stderr, calls = ast.literal_eval(out.strip().splitlines()[-1])
+    assert success and stdout == "" and stderr == ""
+    expected = [] if case == "present" else [
+        f'install --quiet "{DIST} @ git+https://github.com/someone/fork"']
+    assert calls == expected
