@@ -172,3 +172,19 @@ def test_install_cell_pip_installs_only_when_the_module_is_missing(case, tmp_pat
     expected = [] if case == "present" else [
         f'install --quiet "{DIST} @ git+https://github.com/someone/fork"']
     assert calls == expected
+
+
+def test_learner_jupyterlab_has_no_nbgrader_extension():
+    """The JupyterLab extensions a learner's install brings: those its distributions ship."""
+    shipped = {}
+    for dist in _closure(PYPROJECT["project"]["dependencies"]):
+        try:
+            files = md.files(dist) or []
+        except md.PackageNotFoundError:
+            continue
+        for f in files:
+            parts = Path(f).parts
+            if "labextensions" in parts and parts[-1] == "package.json":
+                shipped[Path(*parts[parts.index("labextensions") + 1:-1]).as_posix()] = dist
+    assert "@jupyter-widgets/jupyterlab-manager" in shipped  # ipywidgets: the check sees extensions
+    assert not [name for name in shipped if "nbgrader" in name], shipped
