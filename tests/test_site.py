@@ -117,6 +117,8 @@ def test_pages_render_in_chromium(site, server):
             errors = []
             page.on("console", lambda msg, errors=errors: errors.append(msg.text) if msg.type == "error" else None)
             page.on("pageerror", lambda exc, errors=errors: errors.append(str(exc)))
+            page.on("response",
+                    lambda r, errors=errors: errors.append(f"{r.status} {r.url}") if r.status >= 400 else None)
             page.goto(urljoin(server, name), wait_until="load")
             page.wait_for_function("window.MathJax && MathJax.startup && MathJax.startup.promise")
             page.evaluate("MathJax.startup.promise")
