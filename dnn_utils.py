@@ -41,8 +41,21 @@ __all__ = [
     "plot_costs", "plot_images", "plot_decision_boundary",
 ]
 
-#: The shipped cat / non-cat dataset, next to this file (not the working directory).
-DATASETS_DIR = Path(__file__).resolve().parent / "datasets"
+def _shipped_datasets_dir():
+    """datasets/ next to this file in a clone; the installed data package `dnn_course_data` otherwise."""
+    clone = Path(__file__).resolve().parent / "datasets"
+    if (clone / "train_catvnoncat.h5").is_file():
+        return clone
+    from importlib.util import find_spec
+    spec = find_spec("dnn_course_data")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        if (Path(folder) / "train_catvnoncat.h5").is_file():
+            return Path(folder)
+    return clone  # neither a clone nor an install: load_data() names the folder it tried
+
+
+#: The shipped cat / non-cat dataset (read from this folder, not the working directory).
+DATASETS_DIR = _shipped_datasets_dir()
 
 
 class TrainingDivergedError(FloatingPointError):
