@@ -370,18 +370,21 @@ def plot_depth_comparison(results, m_test=None, ax=None):
     for i, name in enumerate(names):
         r = results[name]
         ax.bar(i, r["test_mean"], color="#c6d8f3", edgecolor="#4a6fa5", width=0.6)
-        ax.errorbar(i, r["test_mean"], yerr=r["test_std"], color="#4a6fa5", capsize=6)
+        first = i == 0
+        ax.errorbar(i, r["test_mean"], yerr=r["test_std"], color="#4a6fa5", capsize=6,
+                    label="mean ± 1 std over seeds" if first else None)
         ax.plot(np.full(len(r["test"]), i) + np.linspace(-0.15, 0.15, len(r["test"])), r["test"], "o",
-                color="k", markersize=3)
+                color="k", markersize=3, label="one seed" if first else None)
         if m_test:
-            p = r["test_mean"]
-            ax.plot([i + 0.34] * 2, [p - 2 * np.sqrt(p * (1 - p) / m_test), p + 2 * np.sqrt(p * (1 - p) / m_test)],
-                    color="crimson", lw=2)
+            p, se = r["test_mean"], np.sqrt(r["test_mean"] * (1 - r["test_mean"]) / m_test)
+            ax.plot([i + 0.34] * 2, [p - 2 * se, p + 2 * se], color="crimson", lw=2,
+                    label=f"± 2 standard errors of {m_test} test images" if first else None)
     ax.set_xticks(range(len(names)))
     ax.set_xticklabels(names, fontsize=8)
     low = min(r["test"].min() for r in results.values())
     ax.set_ylim(max(0.0, low - 0.1), 1.0)
     ax.set_ylabel("test accuracy")
+    ax.legend(fontsize=7, loc="upper left")
     return ax
 
 
