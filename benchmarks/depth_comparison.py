@@ -5,7 +5,7 @@ through the models trained on the drawings.
 Usage::
 
     PYTHONPATH=. python benchmarks/depth_comparison.py [--n-test 2000] [--test-seed 2]
-        [--seeds 0 1 2 3 4] [--iterations 2500] [--no-photos] [--plot depth.png]
+        [--seeds 0 1 2 3 4] [--iterations 2500] [--no-photos] [--plot depth.png] [--json out.json]
 
 Every model is trained on the shipped training set (209 images), as in the course
 (X = flatten(images) / 255, learning rate 0.0075, 2500 iterations), once per initialization seed.
@@ -23,7 +23,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import numpy as np  # noqa: E402
 
 import dnn_explore  # noqa: E402
-from dnn_utils import flatten_images, load_data  # noqa: E402
+from dnn_utils import accuracy, flatten_images, load_data, predict  # noqa: E402
 
 
 def main(argv=None):
@@ -34,6 +34,7 @@ def main(argv=None):
     parser.add_argument("--iterations", type=int, default=2500)
     parser.add_argument("--no-photos", action="store_true")
     parser.add_argument("--plot", help="save plot_depth_comparison's figure to this PNG")
+    parser.add_argument("--json", help="save the accuracies (and photo probabilities) to this JSON file")
     args = parser.parse_args(argv)
 
     def log(msg):
@@ -53,7 +54,6 @@ def main(argv=None):
           "shipped 50 test (min-max) | seconds per run |")
     print("| --- | --- | --- | --- | --- | --- |")
     for name, r in results.items():
-        from dnn_utils import accuracy, predict
         small = [accuracy(predict(small_x, p), small_y) for p in r["parameters"]]
         print(f"| {name} | {r['train'].mean():.3f} | {r['test_mean']:.3f} ± {r['test_std']:.3f} "
               f"({r['test'].min():.3f}-{r['test'].max():.3f}) | {se(r['test_mean']):.3f} | "
@@ -66,6 +66,11 @@ def main(argv=None):
         ax.figure.tight_layout()
         ax.figure.savefig(args.plot, dpi=100)
 
+    saved = {"n_test": args.n_test, "test_seed": args.test_seed, "seeds": args.seeds,
+             "iterations": args.iterations,
+             "models": {name: {"layers_dims": r["layers_dims"], "train": r["train"].tolist(),
+                               "test": r["test"].tolist(), "seconds": r["seconds"]}
+                        for name, r in results.items()}}
     if not args.no_photos:
         photos = dnn_explore.real_photos()
         print("\nP(cat) on scikit-image's photos, each model at each seed")
@@ -79,6 +84,11 @@ def main(argv=None):
                 values = [d[photo] for d in probs[name]]
                 cells.append(" ".join(f"{v:.3f}" for v in values))
             print(f"| {photo} ({dnn_explore.PHOTOS[photo]}) | " + " | ".join(cells) + " |")
+        saved["photos"] = {name: [{k: round(v, 6) for k, v in d.items()} for d in probs[name]] for name in probs}
+    if args.json:
+        import json
+        with open(args.json, "w", encoding="utf-8") as fh:
+            json.dump(saved, fh, indent=1)
     print(f"\ntotal {time.perf_counter() - start:.0f} s")
     return 0
 

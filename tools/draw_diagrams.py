@@ -29,8 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "notebooks" / "figures"
 WIDTH = 7.0          # inches; at DPI this is the notebook width in pixels
 DPI = 100
-STYLE = {"font.family": "DejaVu Sans", "mathtext.fontset": "dejavusans", "font.size": 9,
-         "svg.hashsalt": "dnn", "path.simplify": True}
+STYLE = {"font.family": "DejaVu Sans", "mathtext.fontset": "dejavusans", "font.size": 9}
 
 FORWARD = "#dce9f7"   # forward blocks and arrays
 BACKWARD = "#f7e0dc"  # backward blocks and gradients
