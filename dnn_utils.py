@@ -29,7 +29,7 @@ from dnn_checks import (checked, check_labels, check_layer_dims, check_learning_
 __all__ = [
     "DATASETS_DIR", "TrainingDivergedError",
     "load_data", "flatten_images", "load_image",
-    "initialize_parameters",
+    "initialize_parameters", "initialize_parameters_two_layer",
     "sigmoid", "relu", "linear_forward", "linear_activation_forward", "L_model_forward",
     "compute_cost",
     "sigmoid_backward", "relu_backward", "linear_backward", "linear_activation_backward",
@@ -173,7 +173,9 @@ def initialize_parameters(layer_dims, scale="xavier", seed=None, dtype=np.float6
              "xavier": W[l] ~ N(0, 1) * sqrt(1 / n[l-1])  (the default; trains a 5-layer net)
              "he":     W[l] ~ N(0, 1) * sqrt(2 / n[l-1])  (made for ReLU layers)
              a number, e.g. 0.01: W[l] ~ N(0, 1) * 0.01   (the blog post's choice)
-    seed -- an int, a np.random.Generator, or None (fresh entropy). The global
+    seed -- an int, a np.random.Generator, None (fresh entropy), or a legacy
+            np.random.RandomState, which draws as the course does (randn, layer by layer:
+            W1, W2, ...), so RandomState(1) gives the course's numbers. The global
             NumPy random state is never touched.
     dtype -- np.float64 (default) or np.float32
 
@@ -181,7 +183,8 @@ def initialize_parameters(layer_dims, scale="xavier", seed=None, dtype=np.float6
     parameters -- dict with "W1", "b1", ..., "WL", "bL":
                   W[l] has shape (layer_dims[l], layer_dims[l-1]), b[l] has shape (layer_dims[l], 1)
     """
-    rng = np.random.default_rng(seed)
+    legacy = isinstance(seed, np.random.RandomState)  # the course's np.random.seed(1); randn(...)
+    rng = seed if legacy else np.random.default_rng(seed)
     parameters = {}
     L = len(layer_dims)  # number of layers, counting the input layer
     for l in range(1, L):
@@ -192,10 +195,42 @@ def initialize_parameters(layer_dims, scale="xavier", seed=None, dtype=np.float6
         else:
             std = scale
         # random weights break the symmetry between units; zero biases are fine
-        W = rng.standard_normal((layer_dims[l], layer_dims[l - 1])) * std
+        if legacy:  # the course's randn(n[l], n[l-1]), divided by sqrt(n[l-1]) for "xavier" as it does
+            W = rng.randn(layer_dims[l], layer_dims[l - 1])
+            W = W / np.sqrt(layer_dims[l - 1]) if scale == "xavier" else W * std
+        else:
+            W = rng.standard_normal((layer_dims[l], layer_dims[l - 1])) * std
         parameters["W" + str(l)] = W.astype(dtype)
         parameters["b" + str(l)] = np.zeros((layer_dims[l], 1), dtype=dtype)
     return parameters
+
+
+def initialize_parameters_two_layer(n_x, n_h, n_y, seed=None):
+    """The course's 2-layer initialization, LINEAR -> RELU -> LINEAR -> SIGMOID.
+
+    Arguments:
+    n_x -- size of the input layer
+    n_h -- size of the hidden layer
+    n_y -- size of the output layer
+    seed -- as in initialize_parameters: with np.random.RandomState(1) the numbers are
+            the course's
+
+    Returns:
+    parameters -- dict with W1 (n_h, n_x), b1 (n_h, 1), W2 (n_y, n_h), b2 (n_y, 1):
+                  the weights are N(0, 1) * 0.01, the biases zero. The same arrays as
+                  initialize_parameters([n_x, n_h, n_y], scale=0.01, seed=seed).
+    """
+    check_layer_dims([n_x, n_h, n_y])
+    if isinstance(seed, np.random.RandomState):
+        randn = seed.randn
+    else:
+        rng = np.random.default_rng(seed)
+        randn = lambda *shape: rng.standard_normal(shape)  # noqa: E731
+    W1 = randn(n_h, n_x) * 0.01
+    b1 = np.zeros((n_h, 1))
+    W2 = randn(n_y, n_h) * 0.01
+    b2 = np.zeros((n_y, 1))
+    return {"W1": W1, "b1": b1, "W2": W2, "b2": b2}
 
 
 # ---------------------------------------------------------------------------
