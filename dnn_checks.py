@@ -81,3 +81,150 @@ def check_learning_rate(learning_rate):
     if (isinstance(learning_rate, bool) or not isinstance(learning_rate, (int, float, np.number))
             or not np.isfinite(learning_rate) or learning_rate <= 0):
         raise ValueError(f"learning_rate must be a positive number, found {learning_rate!r}")
+
+
+# ---------------------------------------------------------------------------
+# Checks of the data, file and result helpers (load_data, flatten_images, load_image,
+# predict, accuracy, gradient_check, save/load_parameters, plot_*).
+# ---------------------------------------------------------------------------
+
+def checked(check):
+    """Attach an input check to a function without touching its body.
+
+    `check` receives the call's arguments as a dict {name: value} (defaults filled in)
+    and raises a clear error; the function's own code, the one a notebook shows, stays
+    the algorithm only.
+    """
+    import functools
+    import inspect
+
+    def attach(fn):
+        signature = inspect.signature(fn)
+
+        @functools.wraps(fn)
+        def with_check(*args, **kwargs):
+            bound = signature.bind(*args, **kwargs)
+            bound.apply_defaults()
+            check(bound.arguments)
+            return fn(*args, **kwargs)
+
+        return with_check
+
+    return attach
+
+
+def check_real(name, A):
+    """A holds real numbers (not complex, not strings or objects) and no NaN or inf."""
+    A = np.asarray(A) if not isinstance(A, np.ndarray) else A
+    if np.iscomplexobj(A):
+        raise TypeError(f"{name} must hold real numbers, found complex dtype {A.dtype}; "
+                        f"the network is defined for real inputs (take .real or np.abs yourself if meant)")
+    if not (np.issubdtype(A.dtype, np.number) or A.dtype == bool):
+        raise TypeError(f"{name} must hold numbers, found dtype {A.dtype}")
+    if A.size and not np.all(np.isfinite(A)):
+        raise ValueError(f"{name} contains NaN or inf; clean the data first")
+    return A
+
+
+def check_real_matrix(name, A, rows=None):
+    """check_matrix, and the values real (complex refused) and finite."""
+    if isinstance(A, np.ndarray) and np.iscomplexobj(A):
+        check_real(name, A)
+    check_matrix(name, A, rows)
+
+
+def check_parameters_finite(parameters):
+    """Every W<l>, b<l> is a real float/int array without NaN or inf; returns L."""
+    L = num_layers(parameters)
+    for key in (f"{p}{l}" for l in range(1, L + 1) for p in "Wb"):
+        check_real(key, np.asarray(parameters[key]))
+    return L
+
+
+def check_float_dtype(dtype):
+    """dtype is a real floating-point type (float16/32/64/longdouble); returns np.dtype."""
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"dtype must be a floating-point type such as np.float64 or np.float32, "
+                        f"found {dtype!r}") from None
+    if not np.issubdtype(dt, np.floating):
+        raise TypeError(f"dtype must be a floating-point type such as np.float64 or np.float32, "
+                        f"found {dt}: the random weights of N(0, 1) * scale would be "
+                        f"{'rounded to whole numbers (mostly 0)' if dt.kind in 'iub' else 'of the wrong kind'}")
+    return dt
+
+
+def check_images_to_flatten(images):
+    """(m, h, w, c) images with pixel values 0..255, integers or whole floats: not already scaled."""
+    if isinstance(images, (list, tuple)):
+        images = np.asarray(images)
+    if not isinstance(images, np.ndarray):
+        raise TypeError(f"images must be a numpy array (m, height, width, channels), "
+                        f"found {type(images).__name__}")
+    if images.ndim != 4:
+        raise ValueError(f"images must be (m, height, width, channels), found shape {images.shape}"
+                         + ("; these look flattened already (n_x, m): flatten_images takes the "
+                            "original images" if images.ndim == 2 else ""))
+    if images.dtype == bool:
+        raise TypeError("images must hold pixel values 0..255 (uint8), found dtype bool")
+    check_real("images", images)
+    if images.size == 0:
+        return
+    lo, hi = images.min(), images.max()
+    if lo < 0 or hi > 255:
+        raise ValueError(f"images must hold pixel values in 0..255, found values from {lo} to {hi}")
+    if np.issubdtype(images.dtype, np.floating) and np.any(images != np.floor(images)):
+        if hi <= 1:
+            raise ValueError(f"images are {images.dtype} values in [0, 1]: they look scaled already, "
+                             f"and flatten_images would divide them by 255 a second time. Pass the "
+                             f"original uint8 images (0..255), or use images.reshape(m, -1).T directly")
+        raise ValueError(f"images must hold whole pixel values 0..255, found {images.dtype} with "
+                         f"fractions (values from {lo} to {hi})")
+
+
+def check_labels_01(name, A):
+    """A holds 0/1 class labels (ints, bools or whole floats)."""
+    A = check_real(name, A)
+    bad = ~((A == 0) | (A == 1))
+    if np.any(bad):
+        raise ValueError(f"{name} must be 0/1 labels, found {np.unique(A[bad])[:5].tolist()}"
+                         + ("; pass predict(...)'s 0/1 output, not probabilities"
+                            if name == "predictions" and np.all((A >= 0) & (A <= 1)) else ""))
+
+
+def open_regular_file(path, what):
+    """Open `path` for reading in binary, refusing folders, FIFOs, sockets and devices.
+
+    The file is opened without blocking (a FIFO would wait forever for a writer), then
+    checked with fstat, so nothing can be swapped in between check and use.
+    """
+    import errno
+    import os
+    import stat
+
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        raise FileNotFoundError(f"{what} not found: {path}") from None
+    except IsADirectoryError:
+        raise IsADirectoryError(errno.EISDIR, f"{path} is a folder, expected a {what}") from None
+    except PermissionError:
+        raise PermissionError(errno.EACCES, f"cannot read {path}: permission denied "
+                                            f"(expected a readable {what})") from None
+    except OSError as e:
+        raise OSError(e.errno, f"cannot open {path} as a {what}: {e.strerror}") from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        kind = ("a folder" if stat.S_ISDIR(mode) else "a FIFO (named pipe)" if stat.S_ISFIFO(mode)
+                else "a socket" if stat.S_ISSOCK(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+                else "not a regular file")
+        raise ValueError(f"{path} is {kind}, expected a {what} (a regular file)")
+    if hasattr(os, "set_blocking"):
+        os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb")
+
+
+__all__ += ["checked", "check_real", "check_real_matrix", "check_parameters_finite", "check_float_dtype",
+            "check_images_to_flatten", "check_labels_01", "open_regular_file"]

@@ -17,7 +17,6 @@ The functions the notebooks teach appear in them cell for cell; a test
 from __future__ import annotations
 
 import os
-import tempfile
 import zipfile
 from pathlib import Path
 
@@ -53,31 +52,109 @@ class TrainingDivergedError(FloatingPointError):
 # Data
 # ---------------------------------------------------------------------------
 
+# the checks of the data, file and result helpers below (input checks of the teaching
+# functions: the import at the top)
+from dnn_checks import (check_float_dtype, check_images_to_flatten, check_labels_01,  # noqa: E402
+                        check_parameters_finite, check_real, check_real_matrix, checked,
+                        open_regular_file)
+
+#: root attribute of the dataset files written by this project: the id of their pair
+PAIR_ID_ATTR = "pair_id"
+
+
 def _read_h5_split(path, split):
-    """Read `{split}_set_x`, `{split}_set_y` and `list_classes` from one course HDF5 file."""
+    """Read `{split}_set_x`, `{split}_set_y`, `list_classes` and the pair id from one course HDF5 file.
+
+    Returns (x, y, classes, pair_id); pair_id is None for files that carry none (the course's).
+    Every way the file can be unusable (missing, not a regular file, not HDF5, truncated,
+    locked by a writer, a group where a dataset belongs, wrong dtype or shape) is a clear error.
+    """
     import h5py
 
     path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"dataset file not found: {path} "
-                                f"(expected {split}_catvnoncat.h5 in the course's HDF5 format)")
-    if not h5py.is_hdf5(path):
-        raise ValueError(f"{path} is not an HDF5 file; expected the course's {split}_catvnoncat.h5")
+    expected = f"expected {split}_catvnoncat.h5 in the course's HDF5 format"
+    if not path.exists():
+        raise FileNotFoundError(f"dataset file not found: {path} ({expected})")
+    with open_regular_file(path, f"dataset file ({expected})") as f:
+        head = f.read(8)
+        size = os.fstat(f.fileno()).st_size
+    if head != b"\x89HDF\r\n\x1a\n" and not h5py.is_hdf5(path):
+        raise ValueError(f"{path} is not an HDF5 file; {expected} (it starts with {head!r})")
     keys = [f"{split}_set_x", f"{split}_set_y", "list_classes"]
-    with h5py.File(path, "r") as f:
-        missing = [k for k in keys if k not in f]
+    damaged = (f"{path} is truncated or corrupted ({size} bytes; an interrupted download or copy "
+               f"leaves such a file): get or generate it again")
+    try:
+        h5 = h5py.File(path, "r")
+    except OSError as e:
+        if "lock" in str(e).lower():
+            raise OSError(f"{path} is locked by another program that has it open for writing "
+                          f"(HDF5 file locking); wait until it finishes, then load again") from None
+        raise ValueError(f"{damaged} [{e}]") from None
+    with h5:
+        try:
+            missing = [k for k in keys if k not in h5]
+            found = sorted(h5.keys())
+        except (OSError, RuntimeError, KeyError, ValueError) as e:
+            raise ValueError(f"{damaged} [{e}]") from None
         if missing:
-            raise ValueError(f"{path} is missing {missing}; expected keys {keys}, found {sorted(f.keys())}")
-        x, y, classes = (np.array(f[k][:]) for k in keys)
-    if x.ndim != 4 or x.shape[-1] != 3 or x.dtype != np.uint8:
-        raise ValueError(f"{path}: {split}_set_x must be (m, height, width, 3) uint8 images, "
-                         f"found {x.shape} {x.dtype}")
+            raise ValueError(f"{path} is missing {missing}; expected keys {keys}, found {found}")
+        datasets = {}
+        for k in keys:
+            try:
+                node = h5[k]
+            except (OSError, RuntimeError, KeyError, ValueError) as e:
+                raise ValueError(f"{damaged} [{k}: {e}]") from None
+            if not isinstance(node, h5py.Dataset):
+                raise ValueError(f"{path}: {k} must be a dataset (an array), found a "
+                                 f"{'group' if isinstance(node, h5py.Group) else type(node).__name__}")
+            datasets[k] = node
+        x_ds, y_ds, c_ds = (datasets[k] for k in keys)
+        if len(x_ds.shape) != 4 or x_ds.shape[-1] != 3 or x_ds.dtype != np.uint8 or x_ds.shape[0] == 0:
+            raise ValueError(f"{path}: {split}_set_x must be (m, height, width, 3) uint8 images, found "
+                             f"{x_ds.shape} {x_ds.dtype} (and at least one image)")
+        if y_ds.dtype.kind not in "iub" and y_ds.dtype.kind != "f":
+            raise ValueError(f"{path}: {split}_set_y must hold 0/1 numbers, found dtype {y_ds.dtype}")
+        if len(c_ds.shape) != 1 or c_ds.shape[0] != 2 or c_ds.dtype.kind not in "SOU":
+            raise ValueError(f"{path}: list_classes must be 2 class names (strings), "
+                             f"found shape {c_ds.shape} dtype {c_ds.dtype}")
+        try:
+            x, y, classes = (np.array(ds[()]) for ds in (x_ds, y_ds, c_ds))
+            pair_id = h5.attrs.get(PAIR_ID_ATTR)
+        except (OSError, RuntimeError, KeyError, ValueError) as e:
+            raise ValueError(f"{damaged} [{e}]") from None
     if y.size != x.shape[0]:
         raise ValueError(f"{path}: {x.shape[0]} images but {y.size} labels; the counts must agree")
     y = y.reshape(1, -1)
     if not np.all((y == 0) | (y == 1)):
         raise ValueError(f"{path}: labels must be 0 or 1, found {np.unique(y).tolist()}")
-    return x, y, classes
+    if y.dtype.kind in "fb":
+        y = y.astype(np.int64)
+    if isinstance(pair_id, bytes):
+        pair_id = pair_id.decode("ascii", "replace")
+    return x, y, classes, (None if pair_id is None else str(pair_id))
+
+
+def _dataset_pair_id(train_x, train_y, test_x, test_y):
+    """The id both files of a dataset pair carry: a hash of the whole pair's content.
+
+    A train file and a test file written by different runs carry different ids, so a pair
+    mixed by an interrupted write is refused by load_data; the same data gives the same id,
+    so regenerating the files gives byte-identical files.
+    """
+    import hashlib
+
+    h = hashlib.sha256(b"catvnoncat pair v1")
+    for x, y in ((train_x, train_y), (test_x, test_y)):
+        x = np.ascontiguousarray(x, dtype=np.uint8)
+        h.update(repr(x.shape).encode())
+        h.update(x.tobytes())
+        h.update(np.ascontiguousarray(np.ravel(y), dtype="<i8").tobytes())
+    return h.hexdigest()[:32]
+
+
+def _check_flatten_images(args):
+    check_images_to_flatten(args["images"])
+    check_float_dtype(args["dtype"])
 
 
 def load_data(path=None):
@@ -94,16 +171,35 @@ def load_data(path=None):
     test_x_orig -- (m_test, 64, 64, 3) uint8 images
     test_y -- (1, m_test) labels
     classes -- (2,) bytes array, [b'non-cat', b'cat']
+
+    Files written by this project's tools (datasets/make_catvnoncat.py, build_from_photos.py)
+    carry a pair id, a hash of both files' content: a train and a test file from different
+    runs (a write interrupted between its two renames), or a file changed afterwards, are
+    refused. Files without an id on either side (the course's originals) are read as they are.
     """
     folder = DATASETS_DIR if path is None else Path(path)
     if not folder.is_dir():
         raise FileNotFoundError(f"dataset folder not found: {folder} "
                                 f"(expected a folder holding train_catvnoncat.h5 and test_catvnoncat.h5)")
-    train_x_orig, train_y, classes = _read_h5_split(folder / "train_catvnoncat.h5", "train")
-    test_x_orig, test_y, _ = _read_h5_split(folder / "test_catvnoncat.h5", "test")
+    train_x_orig, train_y, classes, train_id = _read_h5_split(folder / "train_catvnoncat.h5", "train")
+    test_x_orig, test_y, _, test_id = _read_h5_split(folder / "test_catvnoncat.h5", "test")
+    if train_x_orig.shape[1:] != test_x_orig.shape[1:]:
+        raise ValueError(f"{folder}: train images are {train_x_orig.shape[1:]} but test images "
+                         f"{test_x_orig.shape[1:]}; both sets must have the same image size")
+    if train_id is not None or test_id is not None:
+        rewrite = ("Write the pair again (python datasets/make_catvnoncat.py --out FOLDER, or "
+                   "build_from_photos.py --force) instead of mixing files of different runs")
+        if train_id != test_id:
+            raise ValueError(f"{folder}: train_catvnoncat.h5 and test_catvnoncat.h5 are not one pair: "
+                             f"their pair ids differ ({train_id} and {test_id}), so they come from "
+                             f"different runs (was a write interrupted?). {rewrite}")
+        if _dataset_pair_id(train_x_orig, train_y, test_x_orig, test_y) != train_id:
+            raise ValueError(f"{folder}: the dataset's content does not match its pair id {train_id}: "
+                             f"one of the files was changed after it was written. {rewrite}")
     return train_x_orig, train_y, test_x_orig, test_y, classes
 
 
+@checked(_check_flatten_images)
 def flatten_images(images, dtype=np.float64):
     """Turn (m, height, width, 3) uint8 images into X of shape (height*width*3, m) in [0, 1].
 
@@ -120,14 +216,19 @@ def load_image(path, size=64):
 
     Grayscale, palette, RGBA and CMYK images are converted to RGB, and a photo whose
     EXIF orientation tag says it is stored rotated is turned upright first.
+    Raises FileNotFoundError, or ValueError for anything that is not a readable image
+    file: a FIFO or other special file, a corrupted or truncated file, or an image above
+    Pillow's decompression-bomb limit (2 * PIL.Image.MAX_IMAGE_PIXELS pixels).
     """
-    from PIL import Image, ImageOps, UnidentifiedImageError
+    import struct
 
+    from PIL import Image, ImageOps
+
+    if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 1:
+        raise ValueError(f"size must be a positive whole number of pixels, found {size!r}")
     path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"image not found: {path}")
     try:
-        with Image.open(path) as im:
+        with open_regular_file(path, "image") as f, Image.open(f) as im:
             im.load()
             # phone photos are often stored sideways with an EXIF "rotate me" tag
             im = ImageOps.exif_transpose(im)
@@ -138,9 +239,21 @@ def load_image(path, size=64):
             if im.mode.startswith("I;16") or im.mode == "I":
                 im = Image.fromarray((np.asarray(im, dtype=np.float64) / 256).clip(0, 255).astype(np.uint8))
             im = im.convert("RGB")
-    except (UnidentifiedImageError, OSError) as e:
-        raise ValueError(f"{path} is not a readable image ({e})") from None
+    except FileNotFoundError:
+        raise FileNotFoundError(f"image not found: {path}") from None
+    except Image.DecompressionBombError as e:
+        limit = 2 * Image.MAX_IMAGE_PIXELS if Image.MAX_IMAGE_PIXELS else 0
+        raise ValueError(f"{path} is too large to decode safely: above Pillow's limit of {limit:,} pixels "
+                         f"({limit / 1e6:.0f} megapixels), which guards against decompression bombs ({e}). "
+                         f"Shrink it first, e.g. to 4000 pixels on its long side") from None
+    except (OSError, SyntaxError, ValueError, EOFError, struct.error, IndexError, TypeError,
+            KeyError, ZeroDivisionError) as e:
+        if isinstance(e, ValueError) and str(path) in str(e):
+            raise  # open_regular_file's own message: a FIFO, a folder, ...
+        raise ValueError(f"{path} is not a readable image ({type(e).__name__}: {e})") from None
     w, h = im.size
+    if w == 0 or h == 0:
+        raise ValueError(f"{path} is an empty image ({w}x{h} pixels)")
     side = min(w, h)
     left, top = (w - side) // 2, (h - side) // 2
     im = im.crop((left, top, left + side, top + side)).resize((size, size), Image.LANCZOS)
@@ -674,45 +787,161 @@ def gradient_check(parameters, X, Y, epsilon=1e-7, forward=None, backward=None):
 # Saving and loading a trained model
 # ---------------------------------------------------------------------------
 
+def _temp_path(path):
+    """A fresh temporary name next to `path`: .{name}.{pid}-{random}.tmp (the pid says whose it is)."""
+    import secrets
+
+    return path.parent / f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp"
+
+
+def _remove_stale_temps(path):
+    """Remove the temporary files an interrupted write of `path` left: those of dead processes."""
+    prefix = f".{path.name}."
+    try:
+        names = os.listdir(path.parent)
+    except OSError:
+        return
+    for name in names:
+        if not (name.startswith(prefix) and name.endswith(".tmp")):
+            continue
+        owner = name[len(prefix):-len(".tmp")].split("-")[0]
+        if not owner.isdigit():
+            continue
+        try:
+            os.kill(int(owner), 0)
+            if int(owner) != os.getpid():
+                continue  # a live process is writing it
+        except ProcessLookupError:
+            pass
+        except (PermissionError, OverflowError, OSError):
+            continue
+        try:
+            os.unlink(path.parent / name)
+        except OSError:
+            pass
+
+
+def _check_writable_folder(folder, what):
+    """Prove that `what` can be written in `folder` (created later if missing), before any slow work.
+
+    A probe file is created and removed in the folder, or in its nearest existing parent if
+    the folder does not exist yet (nothing is created then). Raises a clear FileExistsError,
+    PermissionError or OSError naming the folder.
+    """
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise FileExistsError(f"output folder {folder} is a file; expected a folder (or a new name) for {what}")
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise FileExistsError(f"cannot create the output folder {folder}: {existing} is a file")
+    try:
+        probe = _temp_path(existing / ".write-test")
+        os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+        os.unlink(probe)
+    except OSError as e:
+        raise type(e)(e.errno, f"cannot write {what} in {folder}: {e.strerror} (in {existing}); "
+                               f"choose a folder you can write to") from None
+
+
+def _write_files_atomically(contents, what):
+    """Write {path: bytes} completely or not at all, and leave no temporary file behind.
+
+    Each file goes to a temporary name in its own folder (created with mode 0666 less the
+    umask, as open() makes files; written and fsynced), then all are renamed into place,
+    in the order given. A full disk raises OSError(ENOSPC) saying so; the old files stay.
+    Temporary files that an earlier, killed write left are removed first.
+    """
+    import errno
+
+    paths = [Path(p) for p in contents]
+    for path in paths:
+        _remove_stale_temps(path)
+    temps = {}
+    try:
+        for path, data in zip(paths, contents.values()):
+            temps[path] = tmp = _temp_path(path)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view):]
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        for path in paths:
+            os.replace(temps.pop(path), path)
+        for folder in {p.parent for p in paths}:
+            try:
+                dir_fd = os.open(folder, os.O_RDONLY)
+                try:
+                    os.fsync(dir_fd)
+                finally:
+                    os.close(dir_fd)
+            except OSError:
+                pass
+    except OSError as e:
+        if e.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+            need = sum(len(memoryview(d)) for d in contents.values())
+            raise OSError(e.errno, f"not enough disk space to write {what} in {paths[0].parent} "
+                                   f"({need:,} bytes needed): {e.strerror}. Nothing was replaced and no "
+                                   f"temporary file is left; free some space or choose another folder") from None
+        if isinstance(e, PermissionError):
+            raise PermissionError(e.errno, f"cannot write {what} in {paths[0].parent}: permission denied") from None
+        raise
+    finally:
+        for tmp in temps.values():
+            try:
+                os.unlink(tmp)
+            except FileNotFoundError:
+                pass
+
+
 def save_parameters(parameters, path):
     """Save parameters to a .npz file, written completely or not at all.
 
-    The file is written to a temporary name in the same folder, then renamed.
+    The archive is built in memory, written to a temporary file in the same folder
+    (.{name}.{pid}-{random}.tmp), fsynced, then renamed to `path`. An interrupted run leaves
+    at most that temporary file, which the next save to the same path removes. The file gets
+    the usual permissions (0666 less the umask, e.g. 0644); a full disk is a clear OSError.
     """
-    num_layers(parameters)
+    import io
+
+    check_parameters_finite(parameters)
     path = Path(path)
     if not path.parent.is_dir():
         raise FileNotFoundError(f"folder not found: {path.parent}")
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez(f, **{k: np.asarray(v) for k, v in parameters.items()})
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    if path.is_dir():
+        raise IsADirectoryError(f"{path} is a folder; expected a file name such as model.npz")
+    buffer = io.BytesIO()
+    np.savez(buffer, **{k: np.asarray(v) for k, v in parameters.items()})
+    _write_files_atomically({path: buffer.getbuffer()}, f"the parameters {path.name}")
 
 
 def load_parameters(path):
     """Load parameters saved by save_parameters. Plain arrays only: pickles are refused."""
     path = Path(path)
-    if not path.is_file():
+    if not path.exists():
         raise FileNotFoundError(f"parameter file not found: {path}")
-    with open(path, "rb") as f:
-        magic = f.read(6)
+    with open_regular_file(path, "parameter file (.npz)") as f:
+        data_bytes = f.read()
+    magic = data_bytes[:6]
     if magic.startswith(b"\x93NUMPY"):
         raise ValueError(f"{path} is a single .npy array, not a .npz archive of W1, b1, ...")
     if not magic.startswith(b"PK"):
         raise ValueError(f"{path} is not a .npz archive (a zip file) as written by save_parameters; "
                          f"found a file starting with {magic!r}")
+    import io
+
     try:
-        with np.load(path, allow_pickle=False) as data:
+        with np.load(io.BytesIO(data_bytes), allow_pickle=False) as data:
             parameters = {k: data[k] for k in data.files}
     except ValueError as e:
         raise ValueError(f"{path} is not a parameters .npz file of plain arrays ({e})") from None
-    except (OSError, EOFError, zipfile.BadZipFile) as e:
-        raise ValueError(f"{path} is not a readable .npz file ({e})") from None
-    num_layers(parameters)
+    except (OSError, EOFError, zipfile.BadZipFile, KeyError, RuntimeError) as e:
+        raise ValueError(f"{path} is not a readable .npz file ({type(e).__name__}: {e})") from None
+    check_parameters_finite(parameters)
     return parameters
 
 

@@ -5,7 +5,7 @@ Usage::
     python datasets/make_preview.py [--data DIR] [--out PATH]
 
 The grid has 4 rows of 8 images.  The file is written atomically (a temporary
-file in the same folder, then ``os.replace``), with matplotlib's Agg backend and
+file in the same folder, fsynced, then ``os.replace``; leftovers of a killed run are removed by the next), with matplotlib's Agg backend and
 no change to the global rcParams.
 """
 
@@ -20,8 +20,7 @@ from matplotlib.figure import Figure
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path[:0] = [HERE, os.path.dirname(HERE)]  # make_catvnoncat here, dnn_utils one level up
-from dnn_utils import load_data  # noqa: E402
-from make_catvnoncat import atomic_write  # noqa: E402
+from dnn_utils import _write_files_atomically, load_data  # noqa: E402
 
 ROWS, COLS = 4, 8
 DPI = 80
@@ -43,9 +42,13 @@ def preview_figure(images, labels, classes, rows=ROWS, cols=COLS):
 
 
 def write_png(fig, path):
-    """Save ``fig`` as PNG to ``path`` atomically."""
+    """Save ``fig`` as PNG to ``path`` atomically (rendered in memory, then one atomic write)."""
+    import io
+
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    atomic_write(path, ".png.tmp", lambda tmp: fig.savefig(tmp, format="png", dpi=DPI))
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=DPI)
+    _write_files_atomically({path: buffer.getbuffer()}, "the preview image")
 
 
 def main(argv=None):
