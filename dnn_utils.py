@@ -183,9 +183,6 @@ def load_data(path=None):
                                 f"(expected a folder holding train_catvnoncat.h5 and test_catvnoncat.h5)")
     train_x_orig, train_y, classes, train_id = _read_h5_split(folder / "train_catvnoncat.h5", "train")
     test_x_orig, test_y, _, test_id = _read_h5_split(folder / "test_catvnoncat.h5", "test")
-    if train_x_orig.shape[1:] != test_x_orig.shape[1:]:
-        raise ValueError(f"{folder}: train images are {train_x_orig.shape[1:]} but test images "
-                         f"{test_x_orig.shape[1:]}; both sets must have the same image size")
     if train_id is not None or test_id is not None:
         rewrite = ("Write the pair again (python datasets/make_catvnoncat.py --out FOLDER, or "
                    "build_from_photos.py --force) instead of mixing files of different runs")
@@ -196,6 +193,9 @@ def load_data(path=None):
         if _dataset_pair_id(train_x_orig, train_y, test_x_orig, test_y) != train_id:
             raise ValueError(f"{folder}: the dataset's content does not match its pair id {train_id}: "
                              f"one of the files was changed after it was written. {rewrite}")
+    if train_x_orig.shape[1:] != test_x_orig.shape[1:]:
+        raise ValueError(f"{folder}: train images are {train_x_orig.shape[1:]} but test images "
+                         f"{test_x_orig.shape[1:]}; both sets must have the same image size")
     return train_x_orig, train_y, test_x_orig, test_y, classes
 
 
@@ -264,6 +264,7 @@ def load_image(path, size=64):
 # Step 1: initialization
 # ---------------------------------------------------------------------------
 
+@checked(lambda args: check_float_dtype(args["dtype"]))  # an int dtype would round the weights to 0
 def initialize_parameters(layer_dims, scale="xavier", seed=None, dtype=np.float64):
     """Initialize the weights and biases of an L-layer network.
 
@@ -694,22 +695,39 @@ def predict(X, parameters, threshold=0.5):
     """Predict labels with a trained network.
 
     Arguments:
-    X -- data, (n_x, m)
-    parameters -- trained dict "W1", "b1", ...
+    X -- data, (n_x, m): real, finite numbers
+    parameters -- trained dict "W1", "b1", ...: real, finite numbers
+    threshold -- a number in [0, 1]
 
     Returns:
     predictions -- (1, m) int array of 0/1: 1 where the output probability > threshold
+
+    NaN or inf in X or in the parameters, or complex values, are a clear error (they would
+    silently give NaN outputs and all-0 predictions).
     """
-    check_matrix("X", X)
+    check_real_matrix("X", X)
+    check_parameters_finite(parameters)
+    if (isinstance(threshold, bool) or not isinstance(threshold, (int, float, np.integer, np.floating))
+            or not 0 <= threshold <= 1):
+        raise ValueError(f"threshold must be a number in [0, 1], found {threshold!r}")
     AL, _ = L_model_forward(X, parameters)
     return (AL > threshold).astype(np.int64)
 
 
 def accuracy(predictions, Y):
-    """Fraction of predictions equal to the labels Y; both (1, m). Returns a float in [0, 1]."""
+    """Fraction of predictions equal to the labels Y; both (1, m) of 0/1. Returns a float in [0, 1].
+
+    No examples, NaN, probabilities instead of 0/1 predictions, or different shapes are a
+    clear error, never NaN or a silently wrong fraction.
+    """
     predictions = np.asarray(predictions)
-    if predictions.shape != np.shape(Y):
-        raise ValueError(f"predictions {predictions.shape} and Y {np.shape(Y)} must have the same shape")
+    Y = np.asarray(Y)
+    if predictions.shape != Y.shape:
+        raise ValueError(f"predictions {predictions.shape} and Y {Y.shape} must have the same shape")
+    if predictions.size == 0:
+        raise ValueError(f"accuracy of no examples is undefined: predictions and Y have shape {Y.shape}")
+    check_labels_01("predictions", predictions)
+    check_labels_01("Y", Y)
     return float(np.mean(predictions == Y))
 
 
@@ -721,6 +739,9 @@ def parameters_to_vector(parameters):
     """Stack W1, b1, ..., WL, bL (in that order) into one column vector (n_params, 1)."""
     L = num_layers(parameters)
     keys = [f"{p}{l}" for l in range(1, L + 1) for p in "Wb"]
+    for k in keys:
+        if np.iscomplexobj(parameters[k]):  # float64 would drop the imaginary part in silence
+            check_real(k, np.asarray(parameters[k]))
     return np.concatenate([np.asarray(parameters[k], dtype=np.float64).reshape(-1, 1) for k in keys])
 
 
@@ -729,6 +750,11 @@ def vector_to_parameters(theta, like):
     L = num_layers(like)
     keys = [f"{p}{l}" for l in range(1, L + 1) for p in "Wb"]
     sizes = [np.size(like[k]) for k in keys]
+    theta = np.asarray(theta)
+    if np.iscomplexobj(theta) or not (np.issubdtype(theta.dtype, np.number) or theta.dtype == bool):
+        raise TypeError(f"theta must hold real numbers, found dtype {theta.dtype}")
+    if theta.ndim > 2 or (theta.ndim == 2 and 1 not in theta.shape):
+        raise ValueError(f"theta must be a vector (n_params, 1), found shape {theta.shape}")
     if np.size(theta) != sum(sizes):
         raise ValueError(f"theta has {np.size(theta)} values; the network has {sum(sizes)} parameters")
     out, start = {}, 0
@@ -738,7 +764,36 @@ def vector_to_parameters(theta, like):
     return out
 
 
-def gradient_check(parameters, X, Y, epsilon=1e-7, forward=None, backward=None):
+class GradientCheckWarning(UserWarning):
+    """gradient_check's difference may not mean what it says (units at a ReLU kink)."""
+
+
+#: gradient_check refuses networks whose check would exceed this many floating-point
+#: operations (about 2·n_params forward passes of 2·m·n_weights each): at a few GFLOP/s,
+#: some seconds. The course's [12288, 20, 7, 5, 1] model on 209 images needs ~1e14 (hours).
+GRADIENT_CHECK_MAX_FLOPS = 2e10
+
+
+def _relu_kinks(parameters, X, epsilon):
+    """Number of hidden ReLU units, over all examples, with |Z| within the finite-difference step.
+
+    A step of ε in one parameter moves Z by up to about ε·max(1, |A_prev|): such a unit can
+    cross the kink at 0, where relu has no derivative, and the centred difference then
+    measures the average of the two slopes instead of backprop's one.
+    """
+    L = num_layers(parameters)
+    A = X
+    count = 0
+    for l in range(1, L):
+        Z = parameters[f"W{l}"] @ A + parameters[f"b{l}"]
+        reach = 10 * epsilon * np.maximum(1.0, np.max(np.abs(A), axis=0, initial=0.0))
+        count += int(np.sum(np.abs(Z) <= reach))
+        A = np.maximum(Z, 0)
+    return count
+
+
+def gradient_check(parameters, X, Y, epsilon=1e-7, forward=None, backward=None, *,
+                   kinks="warn", seed=0, max_flops=GRADIENT_CHECK_MAX_FLOPS, details=False):
     """Compare backpropagation's gradients with centred finite differences.
 
     For every parameter θ_i: gradapprox_i = (J(θ_i + ε) - J(θ_i - ε)) / (2ε).
@@ -746,26 +801,89 @@ def gradient_check(parameters, X, Y, epsilon=1e-7, forward=None, backward=None):
     Arguments:
     parameters -- dict "W1", "b1", ... (cast to float64; keep the network small)
     X -- (n_x, m);  Y -- (1, m)
-    epsilon -- the step ε
+    epsilon -- the step ε, a finite number > 0
     forward, backward -- the functions to check, defaulting to L_model_forward and
                          L_model_backward; pass your own to test them
+    kinks -- what to do when hidden ReLU units sit at the kink Z = 0 (within reach of ε) at
+             the checked point, where the centred difference is not a derivative and a
+             correct backprop can differ by up to 1 (e.g. zero biases behind dead units):
+             "warn" (default): check at the given point and warn (GradientCheckWarning);
+             "nudge": move the check point off the kinks, by adding seeded noise of size
+             1e-3 to the hidden layers' biases (up to 5 tries, then warn);
+             "raise": ValueError; "ignore": check at the given point, say nothing
+    seed -- seed of the nudge's noise (int or np.random.Generator)
+    max_flops -- refuse (ValueError) networks whose check would take more than this many
+                 floating-point operations, estimated as 2·n_params forward passes of
+                 2·m·n_weights each (default GRADIENT_CHECK_MAX_FLOPS = 2e10, seconds);
+                 None checks whatever the cost
+    details -- False: return the difference (a float); True: a dict with "difference",
+               "n_params", "flops" (the estimate), "kinks" (units at a kink at the given
+               point), "nudged" (the point was moved) and "kinks_checked" (at the checked point)
 
     Returns:
     difference -- ||grad - gradapprox|| / (||grad|| + ||gradapprox||); below about 1e-7
                   means backpropagation is right
     """
+    if (isinstance(epsilon, bool) or not isinstance(epsilon, (int, float, np.integer, np.floating))
+            or not np.isfinite(epsilon) or epsilon <= 0):
+        raise ValueError(f"epsilon must be a finite number > 0 (e.g. 1e-7), found {epsilon!r}")
+    if kinks not in ("warn", "nudge", "raise", "ignore"):
+        raise ValueError(f"kinks must be 'warn', 'nudge', 'raise' or 'ignore', found {kinks!r}")
     forward = L_model_forward if forward is None else forward
     backward = L_model_backward if backward is None else backward
+    check_real_matrix("X", X)
     X = np.asarray(X, dtype=np.float64)
-    check_matrix("X", X)
     check_labels(Y, X.shape[1])
+    check_parameters_finite(parameters)
     theta = parameters_to_vector(parameters)
+    n_weights = sum(np.size(parameters[k]) for k in parameters if k.startswith("W"))
+    flops = 2.0 * theta.shape[0] * 2.0 * X.shape[1] * n_weights
+    if max_flops is not None and flops > max_flops:
+        raise ValueError(
+            f"this gradient check is too large to run in reasonable time: {theta.shape[0]:,} parameters "
+            f"need {2 * theta.shape[0]:,} forward passes on {X.shape[1]:,} examples, about {flops:.1e} "
+            f"floating-point operations (limit max_flops = {max_flops:.0e}; at 1e9 per second that is "
+            f"{flops / 1e9 / 60:,.0f} minutes). Check a small network with the same code instead, "
+            f"e.g. layer_dims [5, 4, 3, 1] on 10 examples, or pass max_flops=None to run it anyway")
+
+    params64 = vector_to_parameters(theta, parameters)
+    found = _relu_kinks(params64, X, epsilon)
+    at_point, nudged = found, False
+    if found and kinks == "raise":
+        raise ValueError(f"{found} hidden unit value(s) sit at the ReLU kink Z = 0 (|Z| within the "
+                         f"step epsilon) at this point: the finite differences there are not derivatives. "
+                         f"Use kinks='nudge' to check at a nearby point, or other biases / inputs")
+    if found and kinks == "nudge":
+        rng = np.random.default_rng(seed)
+        L = num_layers(params64)
+        best = (found, params64)
+        for _ in range(5):  # from the given point each time; keep the one with the fewest kinks
+            moved = {k: v.copy() for k, v in params64.items()}
+            for l in range(1, L):
+                b = moved[f"b{l}"]
+                b += 1e-3 * rng.choice([-1.0, 1.0], size=b.shape) * rng.uniform(0.5, 1.0, size=b.shape)
+            left = _relu_kinks(moved, X, epsilon)
+            if left < best[0]:
+                best = (left, moved)
+            if left == 0:
+                break
+        nudged = best[1] is not params64
+        at_point, params64 = best
+        theta = parameters_to_vector(params64)
+    if at_point and kinks in ("warn", "nudge"):
+        import warnings
+
+        warnings.warn(
+            f"gradient_check: {at_point} hidden unit value(s) sit at the ReLU kink Z = 0 at the checked "
+            f"point; there the centred difference measures the average of the two slopes, so even a "
+            f"correct backprop can give a large difference. "
+            + ("kinks='nudge' could not move the point off them." if kinks == "nudge" else
+               "Pass kinks='nudge' to check at a point nearby."), GradientCheckWarning, stacklevel=2)
 
     def cost_at(t):
         AL, _ = forward(X, vector_to_parameters(t, parameters))
         return compute_cost(AL, Y)
 
-    params64 = vector_to_parameters(theta, parameters)
     AL, caches = forward(X, params64)
     grads = backward(AL, Y, caches)
     grad = parameters_to_vector({k[1:]: v for k, v in grads.items() if k[:2] in ("dW", "db")})
@@ -778,9 +896,11 @@ def gradient_check(parameters, X, Y, epsilon=1e-7, forward=None, backward=None):
         gradapprox[i] = (cost_at(plus) - cost_at(minus)) / (2 * epsilon)
 
     denominator = np.linalg.norm(grad) + np.linalg.norm(gradapprox)
-    if denominator == 0:
-        return 0.0
-    return float(np.linalg.norm(grad - gradapprox) / denominator)
+    difference = 0.0 if denominator == 0 else float(np.linalg.norm(grad - gradapprox) / denominator)
+    if details:
+        return {"difference": difference, "n_params": int(theta.shape[0]), "flops": flops,
+                "kinks": found, "nudged": nudged, "kinks_checked": at_point}
+    return difference
 
 
 # ---------------------------------------------------------------------------
@@ -954,6 +1074,13 @@ def plot_costs(costs, learning_rate=None, every=100, ax=None, label=None):
     """Plot a cost curve: costs[k] is the cost at iteration k * every. Returns the axes."""
     import matplotlib.pyplot as plt
 
+    values = np.asarray(costs) if not isinstance(costs, np.ndarray) else costs
+    if values.ndim != 1 or values.size == 0:
+        raise ValueError(f"costs must be a non-empty list of numbers (one per {every} iterations), "
+                         f"found shape {values.shape}")
+    check_real("costs", values)
+    if isinstance(every, bool) or not isinstance(every, (int, np.integer)) or every < 1:
+        raise ValueError(f"every must be a whole number >= 1 of iterations, found {every!r}")
     if ax is None:
         _, ax = plt.subplots(figsize=(5, 3.2))
     iterations = np.arange(len(costs)) * every
@@ -965,12 +1092,82 @@ def plot_costs(costs, learning_rate=None, every=100, ax=None, label=None):
     return ax
 
 
+#: plot_images draws one subplot per image; more than this is refused (slice the images)
+PLOT_IMAGES_MAX = 200
+
+
+def _check_plot_images(args):
+    images = args["images"]
+    if isinstance(images, (list, tuple)):
+        images = np.asarray(images)
+    if not isinstance(images, np.ndarray):
+        raise TypeError(f"images must be a numpy array (k, height, width, 3), found {type(images).__name__}")
+    if images.ndim == 2:
+        raise ValueError(f"images must be (k, height, width, 3) pictures, found shape {images.shape}: "
+                         f"that looks like a flattened X (n_x, m); pass the original images "
+                         f"(e.g. train_x_orig), not the input of the network")
+    if images.ndim not in (3, 4) or (images.ndim == 4 and images.shape[-1] not in (3, 4)):
+        raise ValueError(f"images must be (k, height, width, 3) RGB or (k, height, width) grey pictures, "
+                         f"found shape {images.shape}")
+    k = images.shape[0]
+    if k == 0 or images.size == 0:
+        raise ValueError(f"no images to show (shape {images.shape})")
+    if k > PLOT_IMAGES_MAX:
+        raise ValueError(f"{k} images would make {k} subplots (at most {PLOT_IMAGES_MAX}); "
+                         f"show a slice, e.g. images[:32]")
+    check_real("images", images)
+    if np.issubdtype(images.dtype, np.floating):
+        if images.min() < 0 or images.max() > 1:
+            raise ValueError(f"float images must be in [0, 1], found values from {images.min()} to "
+                             f"{images.max()}; pass uint8 pixels 0..255 or divide by 255")
+    elif images.min() < 0 or images.max() > 255:
+        raise ValueError(f"images must hold pixel values 0..255, found {images.min()} to {images.max()}")
+    names = args["classes"]
+    for what in ("labels", "predictions"):
+        v = args[what]
+        if v is None:
+            continue
+        v = np.ravel(v)
+        if v.size != k:
+            raise ValueError(f"{what} must have one value per image ({k}), found {v.size}")
+        check_real(what, v)
+        if np.any((v != np.floor(v)) | (v < 0) | (v >= len(names))):
+            raise ValueError(f"{what} must be class indices 0..{len(names) - 1} (into classes), "
+                             f"found {np.unique(v)[:5].tolist()}")
+    for what, least in (("ncols", 1), ):
+        v = args[what]
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < least:
+            raise ValueError(f"{what} must be a whole number >= {least}, found {v!r}")
+    s = args["scale"]
+    if isinstance(s, bool) or not isinstance(s, (int, float, np.number)) or not np.isfinite(s) or s <= 0:
+        raise ValueError(f"scale must be a positive number, found {s!r}")
+
+
+def _check_plot_decision_boundary(args):
+    X, Y, resolution = args["X"], args["Y"], args["resolution"]
+    if not callable(args["predict_fn"]):
+        raise TypeError(f"predict_fn must be a function of a (2, k) array, found {type(args['predict_fn']).__name__}")
+    if not isinstance(X, np.ndarray) or X.ndim != 2 or X.shape[0] != 2:
+        raise ValueError(f"plot_decision_boundary needs 2-D points X of shape (2, m), found {np.shape(X)}")
+    if X.shape[1] == 0:
+        raise ValueError("plot_decision_boundary needs at least one point: X has shape (2, 0)")
+    check_real("X", X)
+    if np.size(Y) != X.shape[1]:
+        raise ValueError(f"Y must have one label per point ({X.shape[1]}), found shape {np.shape(Y)}")
+    check_real("Y", np.asarray(Y))
+    if isinstance(resolution, bool) or not isinstance(resolution, (int, np.integer)) \
+            or not 2 <= resolution <= 2000:
+        raise ValueError(f"resolution must be a whole number from 2 to 2000 (grid points per axis), "
+                         f"found {resolution!r}")
+
+
+@checked(_check_plot_images)
 def plot_images(images, labels=None, predictions=None, classes=(b"non-cat", b"cat"), ncols=8,
                 scale=1.2):
     """Show (k, h, w, 3) uint8 images in a grid, titled with their label and prediction.
 
     labels, predictions -- optional arrays of k class indices (any shape with k values)
-    Returns the figure.
+    Returns the figure. At most PLOT_IMAGES_MAX (200) images: one subplot each.
     """
     import matplotlib.pyplot as plt
 
@@ -997,6 +1194,7 @@ def plot_images(images, labels=None, predictions=None, classes=(b"non-cat", b"ca
     return fig
 
 
+@checked(_check_plot_decision_boundary)
 def plot_decision_boundary(predict_fn, X, Y, ax=None, resolution=200):
     """Colour the plane by predict_fn's class and scatter the 2-D points X (2, m) with labels Y (1, m).
 
@@ -1014,7 +1212,11 @@ def plot_decision_boundary(predict_fn, X, Y, ax=None, resolution=200):
     x1 = np.linspace(X[1].min() - pad, X[1].max() + pad, resolution)
     g0, g1 = np.meshgrid(x0, x1)
     grid = np.vstack([g0.ravel(), g1.ravel()])
-    Z = np.asarray(predict_fn(grid)).reshape(g0.shape)
+    out = np.asarray(predict_fn(grid))
+    if out.size != grid.shape[1]:
+        raise ValueError(f"predict_fn must return one prediction per point: given {grid.shape}, "
+                         f"it returned shape {out.shape}")
+    Z = out.reshape(g0.shape)
     ax.contourf(g0, g1, Z, levels=[-0.5, 0.5, 1.5], colors=["#f3c6c6", "#c6d8f3"])
     ax.scatter(X[0], X[1], c=np.ravel(Y), cmap="bwr_r", s=12, edgecolors="k", linewidths=0.3)
     ax.set_xlabel("$x_1$")
