@@ -215,6 +215,9 @@ def open_regular_file(path, what):
     except OSError as e:
         raise OSError(e.errno, f"cannot open {path} as a {what}: {e.strerror}") from None
     mode = os.fstat(fd).st_mode
+    if stat.S_ISDIR(mode):
+        os.close(fd)
+        raise IsADirectoryError(errno.EISDIR, f"{path} is a folder, expected a {what}")
     if not stat.S_ISREG(mode):
         os.close(fd)
         kind = ("a folder" if stat.S_ISDIR(mode) else "a FIFO (named pipe)" if stat.S_ISFIFO(mode)

@@ -86,9 +86,13 @@ def _read_h5_split(path, split):
     try:
         h5 = h5py.File(path, "r")
     except OSError as e:
-        if "lock" in str(e).lower():
+        if "unable to lock file" in str(e):
             raise OSError(f"{path} is locked by another program that has it open for writing "
                           f"(HDF5 file locking); wait until it finishes, then load again") from None
+        if "already open for write" in str(e):
+            raise ValueError(f"{path} was left open by a writer that did not finish (killed or crashed): "
+                             f"its consistency flags are still set, so it may be incomplete; write it "
+                             f"again (or clear the flags with h5clear -s if you know it is whole)") from None
         raise ValueError(f"{damaged} [{e}]") from None
     with h5:
         try:
