@@ -196,6 +196,8 @@ def check_labels_01(name, A):
 def open_regular_file(path, what):
     """Open `path` for reading in binary, refusing folders, FIFOs, sockets and devices.
 
+    `what` names the file expected, with its article: "an image file", "a photo".
+
     The file is opened without blocking (a FIFO would wait forever for a writer), then
     checked with fstat, so nothing can be swapped in between check and use.
     """
@@ -206,24 +208,24 @@ def open_regular_file(path, what):
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
-        raise FileNotFoundError(f"{what} not found: {path}") from None
+        raise FileNotFoundError(f"{what.split(' ', 1)[1]} not found: {path}") from None
     except IsADirectoryError:
-        raise IsADirectoryError(errno.EISDIR, f"{path} is a folder, expected a {what}") from None
+        raise IsADirectoryError(errno.EISDIR, f"{path} is a folder, expected {what}") from None
     except PermissionError:
         raise PermissionError(errno.EACCES, f"cannot read {path}: permission denied "
-                                            f"(expected a readable {what})") from None
+                                            f"(expected {what}, readable)") from None
     except OSError as e:
-        raise OSError(e.errno, f"cannot open {path} as a {what}: {e.strerror}") from None
+        raise OSError(e.errno, f"cannot open {path}: {e.strerror} (expected {what})") from None
     mode = os.fstat(fd).st_mode
     if stat.S_ISDIR(mode):
         os.close(fd)
-        raise IsADirectoryError(errno.EISDIR, f"{path} is a folder, expected a {what}")
+        raise IsADirectoryError(errno.EISDIR, f"{path} is a folder, expected {what}")
     if not stat.S_ISREG(mode):
         os.close(fd)
         kind = ("a folder" if stat.S_ISDIR(mode) else "a FIFO (named pipe)" if stat.S_ISFIFO(mode)
                 else "a socket" if stat.S_ISSOCK(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
                 else "not a regular file")
-        raise ValueError(f"{path} is {kind}, expected a {what} (a regular file)")
+        raise ValueError(f"{path} is {kind}, expected {what} (a regular file)")
     if hasattr(os, "set_blocking"):
         os.set_blocking(fd, True)
     return os.fdopen(fd, "rb")

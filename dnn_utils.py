@@ -75,7 +75,7 @@ def _read_h5_split(path, split):
     expected = f"expected {split}_catvnoncat.h5 in the course's HDF5 format"
     if not path.exists():
         raise FileNotFoundError(f"dataset file not found: {path} ({expected})")
-    with open_regular_file(path, f"dataset file ({expected})") as f:
+    with open_regular_file(path, f"a dataset file ({expected})") as f:
         head = f.read(8)
         size = os.fstat(f.fileno()).st_size
     if head != b"\x89HDF\r\n\x1a\n" and not h5py.is_hdf5(path):
@@ -232,7 +232,7 @@ def load_image(path, size=64):
         raise ValueError(f"size must be a positive whole number of pixels, found {size!r}")
     path = Path(path)
     try:
-        with open_regular_file(path, "image") as f, Image.open(f) as im:
+        with open_regular_file(path, "an image file") as f, Image.open(f) as im:
             im.load()
             # phone photos are often stored sideways with an EXIF "rotate me" tag
             im = ImageOps.exif_transpose(im)
@@ -1048,7 +1048,7 @@ def load_parameters(path):
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"parameter file not found: {path}")
-    with open_regular_file(path, "parameter file (.npz)") as f:
+    with open_regular_file(path, "a parameter file (.npz)") as f:
         data_bytes = f.read()
     magic = data_bytes[:6]
     if magic.startswith(b"\x93NUMPY"):

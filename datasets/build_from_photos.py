@@ -146,7 +146,7 @@ def read_photo(path, size, min_side):
     # Opening only reads the header: the pixel size is known before decoding. The file is
     # opened without blocking and must be a regular file: a FIFO named *.jpg would hang
     try:
-        with open_regular_file(path, "photo") as f, Image.open(f) as im:
+        with open_regular_file(path, "a photo") as f, Image.open(f) as im:
             width, height = im.size
     except Image.DecompressionBombError as e:
         return None, f"too large to decode safely ({e})"
