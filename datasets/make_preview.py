@@ -5,7 +5,8 @@ Usage::
     python datasets/make_preview.py [--data DIR] [--out PATH]
 
 The grid has 4 rows of 8 images.  The file is written atomically (a temporary
-file in the same folder, fsynced, then ``os.replace``; leftovers of a killed run are removed by the next), with matplotlib's Agg backend and
+file in the same folder, fsynced, then ``os.replace``; leftovers of a killed run
+are removed by the next), with matplotlib's Agg backend and
 no change to the global rcParams.
 """
 

@@ -1,7 +1,6 @@
 """Issue 15, hangs: FIFOs among the photos, plot_images on a flattened X, gradient_check on a
 network far too large to check. Each now returns at once with a clear error. Every call runs
 in a thread with a generous bound, so a regression fails instead of hanging the suite."""
-import importlib.util
 import os
 import threading
 from pathlib import Path
@@ -9,12 +8,12 @@ from pathlib import Path
 import matplotlib
 import numpy as np
 import pytest
-from PIL import Image
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 import dnn_utils as d  # noqa: E402
+from test_reliability_raw_errors import build_from_photos_module, two_class_photos  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 BOUND = 60  # seconds: a hang, not a timing; the calls below return in milliseconds
@@ -53,13 +52,8 @@ def test_fifo_in_load_data(tmp_path):
 
 
 def test_fifo_among_the_photos(tmp_path):
-    spec = importlib.util.spec_from_file_location("build_from_photos", ROOT / "datasets" / "build_from_photos.py")
-    bfp = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bfp)
-    for folder in ("cats", "non-cats"):
-        (tmp_path / "p" / folder).mkdir(parents=True)
-        for i in range(2):
-            Image.new("RGB", (70, 70), (i * 90, 0, 0)).save(tmp_path / "p" / folder / f"{i}.png")
+    bfp = build_from_photos_module()
+    two_class_photos(tmp_path / "p")
     os.mkfifo(tmp_path / "p" / "cats" / "camera.jpg")
     e = returns(lambda: bfp.build(tmp_path / "p", tmp_path / "out"))
     assert isinstance(e, ValueError)

@@ -131,7 +131,8 @@ def gif_bytes():
 
 
 IMAGE_CASES = {
-    "200 MP photo": (png_claiming_size(16_384, 12_288), "too large to decode safely: above Pillow's limit of .* megapixels"),
+    "200 MP photo": (png_claiming_size(16_384, 12_288),
+                     "too large to decode safely: above Pillow's limit of .* megapixels"),
     "corrupted PNG chunk": (png_bytes()[:33] + b"\xff" * 40 + png_bytes()[73:], "is not a readable image"),
     "PNG cut short": (png_bytes()[:60], "is not a readable image"),
     "GIF with a broken block": (gif_bytes()[:20] + b"\x00\x2c" + b"\xff" * 12 + gif_bytes()[34:],
@@ -151,16 +152,28 @@ def test_bad_image_files(tmp_path, case):
         d.load_image(path)
 
 
-def test_bad_image_reasons_in_build_from_photos(tmp_path):
+def build_from_photos_module():
+    """datasets/build_from_photos.py, imported from its file (datasets/ is not a package)."""
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("build_from_photos", ROOT / "datasets" / "build_from_photos.py")
-    bfp = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bfp)
-    for folder in ("cats", "non-cats"):
-        (tmp_path / "p" / folder).mkdir(parents=True)
-        for i in range(2):
-            (tmp_path / "p" / folder / f"ok{i}.png").write_bytes(png_bytes())
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def two_class_photos(folder, n=2):
+    """folder/cats and folder/non-cats with n usable 70x70 PNGs each; returns folder."""
+    for name in ("cats", "non-cats"):
+        (folder / name).mkdir(parents=True)
+        for i in range(n):
+            Image.new("RGB", (70, 70), (i * 90, 0, 0)).save(folder / name / f"ok{i}.png")
+    return folder
+
+
+def test_bad_image_reasons_in_build_from_photos(tmp_path):
+    bfp = build_from_photos_module()
+    two_class_photos(tmp_path / "p")
     (tmp_path / "p" / "cats" / "huge.png").write_bytes(png_claiming_size(16_384, 12_288))
     (tmp_path / "p" / "cats" / "broken.gif").write_bytes(gif_bytes()[:30])
     with pytest.raises(ValueError) as e:
@@ -180,14 +193,8 @@ def test_load_image_bad_size(tmp_path, size):
 # --------------------------------------------------------------------------- output folders
 
 def test_output_folder_that_cannot_be_written_is_found_before_reading_photos(tmp_path, monkeypatch):
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("build_from_photos", ROOT / "datasets" / "build_from_photos.py")
-    bfp = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bfp)
-    for folder in ("cats", "non-cats"):
-        (tmp_path / "p" / folder).mkdir(parents=True)
-        (tmp_path / "p" / folder / "a.png").write_bytes(png_bytes())
+    bfp = build_from_photos_module()
+    two_class_photos(tmp_path / "p", n=1)
     read = []
     monkeypatch.setattr(bfp, "read_photo", lambda *a: read.append(a) or (None, "unused"))
     (tmp_path / "afile").write_text("x")

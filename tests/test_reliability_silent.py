@@ -120,16 +120,13 @@ def test_gradient_check_still_fails_a_buggy_backprop_when_nudged():
 
 
 def test_build_from_photos_does_not_skip_unreadable_or_linked_folders_in_silence(tmp_path):
-    import importlib.util
     import os
     from pathlib import Path
 
     from PIL import Image
+    from test_reliability_raw_errors import build_from_photos_module
 
-    spec = importlib.util.spec_from_file_location(
-        "build_from_photos", Path(__file__).resolve().parent.parent / "datasets" / "build_from_photos.py")
-    bfp = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bfp)
+    bfp = build_from_photos_module()
     photos, elsewhere = tmp_path / "photos", tmp_path / "elsewhere"
     for i, folder in enumerate([photos / "cats", photos / "cats", photos / "non-cats", photos / "non-cats",
                                 elsewhere, elsewhere]):
