@@ -57,9 +57,13 @@ def main(argv=None):
     parser.add_argument("--data", default=HERE, help="folder with train_catvnoncat.h5")
     parser.add_argument("--out", default=os.path.join(HERE, "preview.png"), help="output PNG")
     args = parser.parse_args(argv)
-    x, y, _, _, classes = load_data(args.data)
-    n = ROWS * COLS
-    write_png(preview_figure(x[:n], y[0, :n], [c.decode() for c in classes]), args.out)
+    try:
+        x, y, _, _, classes = load_data(args.data)
+        n = ROWS * COLS
+        write_png(preview_figure(x[:n], y[0, :n], [c.decode() for c in classes]), args.out)
+    except (OSError, ValueError) as e:  # a missing or damaged dataset, a full disk: said plainly
+        print(f"error: {e}", file=sys.stderr)
+        return 2
     print(f"wrote {args.out}")
     return 0
 

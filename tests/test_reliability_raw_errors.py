@@ -282,3 +282,29 @@ def test_load_parameters_of_special_files(tmp_path):
         d.load_parameters(tmp_path / "dir.npz")
     with pytest.raises(IsADirectoryError, match="is a folder; expected a file name"):
         d.save_parameters(P, tmp_path / "dir.npz")
+
+
+@pytest.mark.parametrize("script", ["make_preview.py", "baselines.py"])
+def test_dataset_commands_report_a_broken_dataset_without_a_traceback(tmp_path, script):
+    course_pair(tmp_path, COURSE_TEST.read_bytes()[:150_000])
+    r = subprocess.run([sys.executable, str(ROOT / "datasets" / script), "--data", str(tmp_path)]
+                       + (["--out", str(tmp_path / "p.png")] if script == "make_preview.py" else []),
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2 and "is truncated or corrupted" in r.stderr and "Traceback" not in r.stderr
+    assert not (tmp_path / "p.png").exists()
+
+
+def test_baselines_readme_is_replaced_whole(tmp_path):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("baselines", ROOT / "datasets" / "baselines.py")
+    baselines = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(baselines)
+    readme = tmp_path / "README.md"
+    readme.write_text(f"intro\n{baselines.START}\nold\n{baselines.END}\nrest\n")
+    baselines.write_readme("| new |", str(readme))
+    assert readme.read_text() == f"intro\n{baselines.START}\n| new |\n{baselines.END}\nrest\n"
+    assert sorted(os.listdir(tmp_path)) == ["README.md"]
+    (tmp_path / "plain.md").write_text("no markers")
+    with pytest.raises(ValueError, match="has no .* markers"):
+        baselines.write_readme("| new |", str(tmp_path / "plain.md"))
