@@ -122,6 +122,7 @@ def inputs_of_initialize_parameters(layer_dims, scale, seed, dtype):
             isinstance(scale, (int, float)) and not isinstance(scale, bool)
             and np.isfinite(scale) and scale > 0):
         raise ValueError(f"scale must be 'xavier', 'he' or a positive number, found {scale!r}")
+    check_float_dtype(dtype)  # an integer dtype would round the random weights to 0
 
 
 def inputs_of_linear_forward(A, W, b):
@@ -211,5 +212,202 @@ def inputs_of_L_layer_model(X, Y, layers_dims, learning_rate, num_iterations, pr
 
 
 def inputs_of_flatten_images(images, dtype):
-    if np.ndim(images) != 4:
-        raise ValueError(f"images must be (m, height, width, channels), found shape {np.shape(images)}")
+    check_images_to_flatten(images)
+    check_float_dtype(dtype)
+
+
+# ---------------------------------------------------------------------------
+# Checks of the data, file and result helpers (load_data, flatten_images, load_image,
+# predict, accuracy, gradient_check, save/load_parameters, plot_*)
+# ---------------------------------------------------------------------------
+
+def check_real(name, A):
+    """A holds real numbers (not complex, not strings or objects) and no NaN or inf."""
+    A = np.asarray(A) if not isinstance(A, np.ndarray) else A
+    if np.iscomplexobj(A):
+        raise TypeError(f"{name} must hold real numbers, found complex dtype {A.dtype}; "
+                        f"the network is defined for real inputs (take .real or np.abs yourself if meant)")
+    if not (np.issubdtype(A.dtype, np.number) or A.dtype == bool):
+        raise TypeError(f"{name} must hold numbers, found dtype {A.dtype}")
+    if A.size and not np.all(np.isfinite(A)):
+        raise ValueError(f"{name} contains NaN or inf; clean the data first")
+    return A
+
+
+def check_real_matrix(name, A, rows=None):
+    """check_matrix, and the values real (complex refused) and finite."""
+    if isinstance(A, np.ndarray) and np.iscomplexobj(A):
+        check_real(name, A)
+    check_matrix(name, A, rows)
+
+
+def check_parameters_finite(parameters):
+    """Every W<l>, b<l> is a real float/int array without NaN or inf; returns L."""
+    L = num_layers(parameters)
+    for key in (f"{p}{l}" for l in range(1, L + 1) for p in "Wb"):
+        check_real(key, np.asarray(parameters[key]))
+    return L
+
+
+def check_float_dtype(dtype):
+    """dtype is a real floating-point type (float16/32/64/longdouble); returns np.dtype."""
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"dtype must be a floating-point type such as np.float64 or np.float32, "
+                        f"found {dtype!r}") from None
+    if not np.issubdtype(dt, np.floating):
+        raise TypeError(f"dtype must be a floating-point type such as np.float64 or np.float32, "
+                        f"found {dt}: the random weights of N(0, 1) * scale would be "
+                        f"{'rounded to whole numbers (mostly 0)' if dt.kind in 'iub' else 'of the wrong kind'}")
+    return dt
+
+
+def check_images_to_flatten(images):
+    """(m, h, w, c) images with pixel values 0..255, integers or whole floats: not already scaled."""
+    if isinstance(images, (list, tuple)):
+        images = np.asarray(images)
+    if not isinstance(images, np.ndarray):
+        raise TypeError(f"images must be a numpy array (m, height, width, channels), "
+                        f"found {type(images).__name__}")
+    if images.ndim != 4:
+        raise ValueError(f"images must be (m, height, width, channels), found shape {images.shape}"
+                         + ("; these look flattened already (n_x, m): flatten_images takes the "
+                            "original images" if images.ndim == 2 else ""))
+    if images.dtype == bool:
+        raise TypeError("images must hold pixel values 0..255 (uint8), found dtype bool")
+    check_real("images", images)
+    if images.size == 0:
+        return
+    lo, hi = images.min(), images.max()
+    if lo < 0 or hi > 255:
+        raise ValueError(f"images must hold pixel values in 0..255, found values from {lo} to {hi}")
+    if np.issubdtype(images.dtype, np.floating) and np.any(images != np.floor(images)):
+        if hi <= 1:
+            raise ValueError(f"images are {images.dtype} values in [0, 1]: they look scaled already, "
+                             f"and flatten_images would divide them by 255 a second time. Pass the "
+                             f"original uint8 images (0..255), or use images.reshape(m, -1).T directly")
+        raise ValueError(f"images must hold whole pixel values 0..255, found {images.dtype} with "
+                         f"fractions (values from {lo} to {hi})")
+
+
+def check_labels_01(name, A):
+    """A holds 0/1 class labels (ints, bools or whole floats)."""
+    A = check_real(name, A)
+    bad = ~((A == 0) | (A == 1))
+    if np.any(bad):
+        raise ValueError(f"{name} must be 0/1 labels, found {np.unique(A[bad])[:5].tolist()}"
+                         + ("; pass predict(...)'s 0/1 output, not probabilities"
+                            if name == "predictions" and np.all((A >= 0) & (A <= 1)) else ""))
+
+
+def open_regular_file(path, what):
+    """Open `path` for reading in binary, refusing folders, FIFOs, sockets and devices.
+
+    `what` names the file expected, with its article: "an image file", "a photo".
+
+    The file is opened without blocking (a FIFO would wait forever for a writer), then
+    checked with fstat, so nothing can be swapped in between check and use.
+    """
+    import errno
+    import os
+    import stat
+
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        raise FileNotFoundError(f"{what.split(' ', 1)[1]} not found: {path}") from None
+    except IsADirectoryError:
+        raise IsADirectoryError(errno.EISDIR, f"{path} is a folder, expected {what}") from None
+    except PermissionError:
+        raise PermissionError(errno.EACCES, f"cannot read {path}: permission denied "
+                                            f"(expected {what}, readable)") from None
+    except OSError as e:
+        raise OSError(e.errno, f"cannot open {path}: {e.strerror} (expected {what})") from None
+    mode = os.fstat(fd).st_mode
+    if stat.S_ISDIR(mode):
+        os.close(fd)
+        raise IsADirectoryError(errno.EISDIR, f"{path} is a folder, expected {what}")
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        kind = ("a folder" if stat.S_ISDIR(mode) else "a FIFO (named pipe)" if stat.S_ISFIFO(mode)
+                else "a socket" if stat.S_ISSOCK(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+                else "not a regular file")
+        raise ValueError(f"{path} is {kind}, expected {what} (a regular file)")
+    if hasattr(os, "set_blocking"):
+        os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb")
+
+
+__all__ += ["PLOT_IMAGES_MAX", "checked", "check_real", "check_real_matrix",
+            "check_parameters_finite", "check_float_dtype", "check_images_to_flatten",
+            "check_labels_01", "open_regular_file"]
+
+
+#: plot_images draws one subplot per image; more than this is refused (slice the images)
+PLOT_IMAGES_MAX = 200
+
+
+def inputs_of_plot_images(**args):
+    images = args["images"]
+    if isinstance(images, (list, tuple)):
+        images = np.asarray(images)
+    if not isinstance(images, np.ndarray):
+        raise TypeError(f"images must be a numpy array (k, height, width, 3), found {type(images).__name__}")
+    if images.ndim == 2:
+        raise ValueError(f"images must be (k, height, width, 3) pictures, found shape {images.shape}: "
+                         f"that looks like a flattened X (n_x, m); pass the original images "
+                         f"(e.g. train_x_orig), not the input of the network")
+    if images.ndim not in (3, 4) or (images.ndim == 4 and images.shape[-1] not in (3, 4)):
+        raise ValueError(f"images must be (k, height, width, 3) RGB or (k, height, width) grey pictures, "
+                         f"found shape {images.shape}")
+    k = images.shape[0]
+    if k == 0 or images.size == 0:
+        raise ValueError(f"no images to show (shape {images.shape})")
+    if k > PLOT_IMAGES_MAX:
+        raise ValueError(f"{k} images would make {k} subplots (at most {PLOT_IMAGES_MAX}); "
+                         f"show a slice, e.g. images[:32]")
+    check_real("images", images)
+    if np.issubdtype(images.dtype, np.floating):
+        if images.min() < 0 or images.max() > 1:
+            raise ValueError(f"float images must be in [0, 1], found values from {images.min()} to "
+                             f"{images.max()}; pass uint8 pixels 0..255 or divide by 255")
+    elif images.min() < 0 or images.max() > 255:
+        raise ValueError(f"images must hold pixel values 0..255, found {images.min()} to {images.max()}")
+    names = args["classes"]
+    for what in ("labels", "predictions"):
+        v = args[what]
+        if v is None:
+            continue
+        v = np.ravel(v)
+        if v.size != k:
+            raise ValueError(f"{what} must have one value per image ({k}), found {v.size}")
+        check_real(what, v)
+        if np.any((v != np.floor(v)) | (v < 0) | (v >= len(names))):
+            raise ValueError(f"{what} must be class indices 0..{len(names) - 1} (into classes), "
+                             f"found {np.unique(v)[:5].tolist()}")
+    for what, least in (("ncols", 1), ):
+        v = args[what]
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < least:
+            raise ValueError(f"{what} must be a whole number >= {least}, found {v!r}")
+    s = args["scale"]
+    if isinstance(s, bool) or not isinstance(s, (int, float, np.number)) or not np.isfinite(s) or s <= 0:
+        raise ValueError(f"scale must be a positive number, found {s!r}")
+
+
+def inputs_of_plot_decision_boundary(**args):
+    X, Y, resolution = args["X"], args["Y"], args["resolution"]
+    if not callable(args["predict_fn"]):
+        raise TypeError(f"predict_fn must be a function of a (2, k) array, found {type(args['predict_fn']).__name__}")
+    if not isinstance(X, np.ndarray) or X.ndim != 2 or X.shape[0] != 2:
+        raise ValueError(f"plot_decision_boundary needs 2-D points X of shape (2, m), found {np.shape(X)}")
+    if X.shape[1] == 0:
+        raise ValueError("plot_decision_boundary needs at least one point: X has shape (2, 0)")
+    check_real("X", X)
+    if np.size(Y) != X.shape[1]:
+        raise ValueError(f"Y must have one label per point ({X.shape[1]}), found shape {np.shape(Y)}")
+    check_real("Y", np.asarray(Y))
+    if isinstance(resolution, bool) or not isinstance(resolution, (int, np.integer)) \
+            or not 2 <= resolution <= 2000:
+        raise ValueError(f"resolution must be a whole number from 2 to 2000 (grid points per axis), "
+                         f"found {resolution!r}")

@@ -31,7 +31,8 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))  # the project root, for dnn_utils
 
-from dnn_utils import L_layer_model, accuracy, load_data, predict, two_layer_model  # noqa: E402
+from dnn_utils import (L_layer_model, _write_files_atomically, accuracy, load_data, predict,  # noqa: E402
+                       two_layer_model)
 
 START, END = "<!-- baselines:start -->", "<!-- baselines:end -->"
 LEARNING_RATE = 0.0075
@@ -149,8 +150,8 @@ def write_readme(table, readme):
         raise ValueError(f"{readme} has no '{START}' ... '{END}' markers")
     head, rest = text.split(START, 1)
     tail = rest.split(END, 1)[1]
-    with open(readme, "w", encoding="utf-8") as fh:
-        fh.write(f"{head}{START}\n{table}\n{END}{tail}")
+    # complete or not at all: an interrupted run never leaves half a README
+    _write_files_atomically({readme: f"{head}{START}\n{table}\n{END}{tail}".encode("utf-8")}, "README.md")
 
 
 def main(argv=None):
@@ -162,12 +163,22 @@ def main(argv=None):
     parser.add_argument("--write", action="store_true",
                         help="update the table in datasets/README.md")
     args = parser.parse_args(argv)
-    rows = compute_rows(args.data, args.seeds, args.iterations,
-                        log=lambda msg: print(msg, file=sys.stderr, flush=True))
+    if args.iterations < 1:
+        parser.error("--iterations must be at least 1")
+    try:
+        rows = compute_rows(args.data, args.seeds, args.iterations,
+                            log=lambda msg: print(msg, file=sys.stderr, flush=True))
+    except (OSError, ValueError) as e:  # a missing, mixed or damaged dataset: load_data says which
+        print(f"error: {e}", file=sys.stderr)
+        return 2
     table = markdown_table(rows)
     print(table)
     if args.write:
-        write_readme(table, os.path.join(HERE, "README.md"))
+        try:
+            write_readme(table, os.path.join(HERE, "README.md"))
+        except (OSError, ValueError) as e:
+            print(f"error: {e}", file=sys.stderr)
+            return 2
     return 0
 
 

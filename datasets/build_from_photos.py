@@ -37,7 +37,6 @@ import argparse
 import math
 import os
 import sys
-import tempfile
 from collections import Counter
 from pathlib import Path
 
@@ -50,23 +49,47 @@ for folder in (HERE, HERE.parent):
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
 
-from dnn_utils import load_image  # noqa: E402
-from make_catvnoncat import CLASSES, write_h5  # noqa: E402
+from dnn_checks import open_regular_file  # noqa: E402
+from dnn_utils import _check_writable_folder, load_image  # noqa: E402
+from make_catvnoncat import CLASSES, write_pair  # noqa: E402
 
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".webp")
 CLASS_FOLDERS = {"non-cats": 0, "cats": 1}  # folder name -> label, as in list_classes
 OUT_NAMES = {"train": "train_catvnoncat.h5", "test": "test_catvnoncat.h5"}
 
 
-def find_images(folder):
+def find_images(folder, problems=None):
     """Return (images, ignored): the image files below `folder` and the other files, sorted.
 
     Sorted by path relative to `folder`, so the dataset does not depend on the
-    order the operating system lists files in.
+    order the operating system lists files in. Symlinked subfolders are followed (a link
+    back to a folder already visited is not: it is reported). A subfolder that cannot be
+    listed (no permission, a broken link) is not skipped in silence: it is appended to
+    `problems` as (path relative to folder's parent, reason).
     """
+    folder = Path(folder)
     images, ignored = [], []
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]  # .thumbnails, .AppleDouble, ...
+    problems = [] if problems is None else problems
+    rel = lambda p: Path(p).relative_to(folder.parent).as_posix()  # noqa: E731
+
+    def unreadable(error):
+        problems.append((rel(error.filename) + "/", f"folder cannot be read ({error.strerror}); "
+                                                    f"its photos would be left out"))
+
+    seen = {os.path.realpath(folder)}
+    for root, dirs, files in os.walk(folder, onerror=unreadable, followlinks=True):
+        kept = []
+        for d in dirs:
+            if d.startswith("."):  # .thumbnails, .AppleDouble, ...
+                continue
+            real = os.path.realpath(os.path.join(root, d))
+            if real in seen:
+                problems.append((rel(os.path.join(root, d)) + "/",
+                                 "a symbolic link back to a folder already searched (a loop); not followed"))
+                continue
+            seen.add(real)
+            kept.append(d)
+        dirs[:] = kept
         for name in files:
             if name.startswith("."):  # .DS_Store, and macOS's ._photo.jpg copies
                 continue
@@ -82,8 +105,12 @@ def _extension_counts(paths):
     return ", ".join(f"{ext} ({n})" for ext, n in sorted(counts.items()))
 
 
-def list_class_folders(photos_dir):
-    """Return {label: (images, ignored)} for cats/ and non-cats/, or raise a clear error."""
+def list_class_folders(photos_dir, problems=None):
+    """Return {label: (images, ignored)} for cats/ and non-cats/, or raise a clear error.
+
+    Subfolders that cannot be searched are appended to `problems` (see find_images).
+    """
+    problems = [] if problems is None else problems
     photos_dir = Path(photos_dir)
     if not photos_dir.is_dir():
         raise FileNotFoundError(f"photos folder not found: {photos_dir} "
@@ -100,7 +127,7 @@ def list_class_folders(photos_dir):
                                 f"found subfolders {[f + '/' for f in found] or 'none'}{hint}")
     folders = {}
     for name, label in CLASS_FOLDERS.items():
-        images, ignored = find_images(photos_dir / name)
+        images, ignored = find_images(photos_dir / name, problems)
         if not images:
             what = f"{len(ignored)} other files: {_extension_counts(ignored)}" if ignored else "no files"
             raise ValueError(f"{photos_dir / name}/ holds no images; expected files ending in "
@@ -112,18 +139,25 @@ def list_class_folders(photos_dir):
 
 def read_photo(path, size, min_side):
     """Return (image, None) for a usable photo, or (None, reason) saying why it is not."""
-    from PIL import Image, UnidentifiedImageError
+    import struct
 
-    # Opening only reads the header: the pixel size is known before decoding
+    from PIL import Image
+
+    # Opening only reads the header: the pixel size is known before decoding. The file is
+    # opened without blocking and must be a regular file: a FIFO named *.jpg would hang
     try:
-        with Image.open(path) as im:
+        with open_regular_file(path, "a photo") as f, Image.open(f) as im:
             width, height = im.size
-    except UnidentifiedImageError:
-        return None, "not an image (Pillow cannot identify the file format)"
     except Image.DecompressionBombError as e:
         return None, f"too large to decode safely ({e})"
-    except OSError as e:
-        return None, f"cannot be opened ({e})"
+    except (FileNotFoundError, PermissionError) as e:
+        return None, f"cannot be opened ({e.strerror or e})"
+    except (OSError, SyntaxError, ValueError, EOFError, struct.error, IndexError, TypeError, KeyError) as e:
+        if "(a regular file)" in str(e):  # open_regular_file: a FIFO, socket, device, folder
+            return None, str(e).replace(str(path), "it").strip()
+        if isinstance(e, OSError) and "cannot identify image file" in str(e):
+            return None, "not an image (Pillow cannot identify the file format)"
+        return None, f"cannot be opened ({type(e).__name__}: {e})"
     if min(width, height) < min_side:
         return None, (f"too small: {width}x{height} pixels, the shorter side must be "
                       f"at least {min_side} (--min-side)")
@@ -141,27 +175,6 @@ def split_class(n, test_fraction, rng):
     n_test = min(n - 1, max(1, math.floor(n * test_fraction + 0.5)))  # round half up
     order = rng.permutation(n)
     return order[n_test:], order[:n_test]
-
-
-def _write_pair(out_dir, splits):
-    """Write both files to temporary files in out_dir, then rename both.
-
-    A failure while writing leaves the old files (if any) as they were and no
-    temporary files; renames within one folder do not fail in practice, so the
-    pair never ends up half-written or mismatched.
-    """
-    tmp = {}
-    try:
-        for split, (x, y) in splits.items():
-            fd, tmp[split] = tempfile.mkstemp(prefix=f".{OUT_NAMES[split]}.", suffix=".tmp", dir=out_dir)
-            os.close(fd)
-            write_h5(tmp[split], split, x, y)  # the course's writer (itself atomic, onto tmp)
-        for split in splits:
-            os.replace(tmp[split], out_dir / OUT_NAMES[split])
-    finally:
-        for path in tmp.values():
-            if os.path.exists(path):
-                os.remove(path)
 
 
 def build(photos_dir, out_dir, test_fraction=0.2, seed=0, size=64, min_side=64,
@@ -189,7 +202,10 @@ def build(photos_dir, out_dir, test_fraction=0.2, seed=0, size=64, min_side=64,
         raise FileExistsError(f"output files already exist: {existing}; "
                               f"pass --force (force=True) to replace them, or choose another --out")
 
-    folders = list_class_folders(photos_dir)
+    folders_problems = []
+    folders = list_class_folders(photos_dir, folders_problems)
+    # before reading every photo: an output folder that cannot be written is reported at once
+    _check_writable_folder(out_dir, "the dataset")
 
     # Read every photo before deciding anything: the user gets the whole list of bad files at once
     images, bad = {0: [], 1: []}, []
@@ -200,11 +216,14 @@ def build(photos_dir, out_dir, test_fraction=0.2, seed=0, size=64, min_side=64,
                 bad.append((path.relative_to(photos_dir).as_posix(), reason))
             else:
                 images[label].append(image)
+    bad.extend(folders_problems)
     bad.sort()  # report in path order, cats/ before non-cats/
     if bad and not skip_bad:
         n_total = sum(len(paths) for paths, _ in folders.values())
         lines = "\n".join(f"  {name}: {reason}" for name, reason in bad)
-        raise ValueError(f"{len(bad)} of {n_total} images in {photos_dir} cannot be used "
+        n_folders = len(folders_problems)
+        also = f" and {n_folders} subfolder(s) cannot be searched" if n_folders else ""
+        raise ValueError(f"{len(bad) - n_folders} of {n_total} images in {photos_dir}{also} cannot be used "
                          f"(expected readable images at least {min_side} pixels on the shorter side):\n"
                          f"{lines}\nFix or remove these files, or pass --skip-bad to leave them out. "
                          f"Nothing was written.")
@@ -228,8 +247,9 @@ def build(photos_dir, out_dir, test_fraction=0.2, seed=0, size=64, min_side=64,
         order = rng.permutation(len(ys))  # mix cats and non-cats within the set
         splits[split] = (np.stack(xs)[order].astype(np.uint8), np.array(ys, dtype=np.int64)[order])
 
-    out_dir.mkdir(parents=True, exist_ok=True)
-    _write_pair(out_dir, splits)
+    # both files carry one pair id: a run killed between the two renames leaves a pair that
+    # load_data refuses, never a silently mixed one; leftovers are removed by the next run
+    write_pair(out_dir, splits["train"], splits["test"])
 
     counts = {split: {name.decode(): int(np.sum(y == label)) for label, name in enumerate(CLASSES)}
               for split, (_, y) in splits.items()}
@@ -256,7 +276,10 @@ def main(argv=None):
     try:
         summary = build(args.photos_dir, args.out, test_fraction=args.test_fraction, seed=args.seed,
                         size=args.size, min_side=args.min_side, skip_bad=args.skip_bad, force=args.force)
-    except (ValueError, FileNotFoundError, FileExistsError) as e:
+    except OSError as e:  # FileNotFoundError, FileExistsError, PermissionError, a full disk
+        print(f"error: {e.strerror or e}", file=sys.stderr)
+        return 2
+    except ValueError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     if summary["ignored"]:

@@ -35,7 +35,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
@@ -813,32 +812,50 @@ def make_dataset(n_train=DEFAULT_N_TRAIN, n_test=DEFAULT_N_TEST, seed=DEFAULT_SE
     return train_x, train_y, test_x, test_y
 
 
-def atomic_write(path, suffix, write):
-    """Call ``write(tmp)`` on a temporary file next to ``path``, then rename it to ``path``."""
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(suffix=suffix, dir=folder)
-    os.close(fd)
-    try:
-        write(tmp)
-        os.chmod(tmp, 0o644)  # mkstemp makes files private; ours are for reading
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
+def _dnn_utils():
+    """dnn_utils, one folder up: its atomic file writer and the pair id that load_data checks."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    import dnn_utils
+
+    return dnn_utils
 
 
-def write_h5(path, prefix, x, y):
-    """Atomically write one file of the course schema (``prefix`` = train/test)."""
+def h5_image(prefix, x, y, pair_id=None):
+    """The bytes of one file of the course schema (``prefix`` = train/test), built in memory.
+
+    HDF5's in-memory ("core") driver builds the whole file without touching the disk, so a
+    full disk can only fail the plain write of these bytes, never inside HDF5's close.
+    """
     import h5py
 
-    def write(tmp):
-        with h5py.File(tmp, "w") as h5:
-            h5.create_dataset(f"{prefix}_set_x", data=x, compression="gzip", compression_opts=9)
-            h5.create_dataset(f"{prefix}_set_y", data=y.astype(np.int64), compression="gzip")
-            h5.create_dataset("list_classes", data=CLASSES)
+    with h5py.File(f"{prefix}_catvnoncat.h5", "w", driver="core", backing_store=False) as h5:
+        h5.create_dataset(f"{prefix}_set_x", data=x, compression="gzip", compression_opts=9)
+        h5.create_dataset(f"{prefix}_set_y", data=y.astype(np.int64), compression="gzip")
+        h5.create_dataset("list_classes", data=CLASSES)
+        if pair_id is not None:
+            h5.attrs[_dnn_utils().PAIR_ID_ATTR] = pair_id
+        h5.flush()
+        return h5.id.get_file_image()
 
-    atomic_write(path, ".h5.tmp", write)
+
+def write_pair(folder, train, test):
+    """Write FOLDER/train_catvnoncat.h5 and test_catvnoncat.h5 from train = (x, y), test = (x, y).
+
+    Both files carry the same pair id (a hash of the pair's content), so if a run is killed
+    between the two renames, load_data refuses the mixed pair instead of reading a new train
+    file beside an old test file. Each file is complete or absent; leftovers of a killed run
+    are removed by the next; a full disk is a clear OSError and leaves the old files.
+    Returns the two paths.
+    """
+    dnn_utils = _dnn_utils()
+    os.makedirs(folder, exist_ok=True)
+    pair_id = dnn_utils._dataset_pair_id(train[0], train[1], test[0], test[1])
+    paths = [os.path.join(folder, f"{split}_catvnoncat.h5") for split in ("train", "test")]
+    images = [h5_image("train", *train, pair_id), h5_image("test", *test, pair_id)]
+    dnn_utils._write_files_atomically(dict(zip(paths, images)), "the dataset pair")
+    return paths
 
 
 def main(argv=None):
@@ -853,10 +870,17 @@ def main(argv=None):
         parser.error("--n-train and --n-test must be at least 1")
     if args.seed < 0:
         parser.error("--seed must be >= 0")
-    os.makedirs(args.out, exist_ok=True)
+    try:  # before the slow part: a folder that cannot be written is reported at once
+        _dnn_utils()._check_writable_folder(args.out, "the dataset")
+    except OSError as e:
+        print(f"error: {e.strerror or e}", file=sys.stderr)
+        return 1
     train_x, train_y, test_x, test_y = make_dataset(args.n_train, args.n_test, args.seed)
-    write_h5(os.path.join(args.out, "train_catvnoncat.h5"), "train", train_x, train_y)
-    write_h5(os.path.join(args.out, "test_catvnoncat.h5"), "test", test_x, test_y)
+    try:
+        write_pair(args.out, (train_x, train_y), (test_x, test_y))
+    except OSError as e:
+        print(f"error: {e.strerror or e}", file=sys.stderr)
+        return 1
     print(f"wrote {args.n_train} train ({int(train_y.sum())} cats) and {args.n_test} test "
           f"({int(test_y.sum())} cats) images to {args.out}")
     return 0

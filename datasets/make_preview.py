@@ -5,7 +5,8 @@ Usage::
     python datasets/make_preview.py [--data DIR] [--out PATH]
 
 The grid has 4 rows of 8 images.  The file is written atomically (a temporary
-file in the same folder, then ``os.replace``), with matplotlib's Agg backend and
+file in the same folder, fsynced, then ``os.replace``; leftovers of a killed run
+are removed by the next), with matplotlib's Agg backend and
 no change to the global rcParams.
 """
 
@@ -20,8 +21,7 @@ from matplotlib.figure import Figure
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path[:0] = [HERE, os.path.dirname(HERE)]  # make_catvnoncat here, dnn_utils one level up
-from dnn_utils import load_data  # noqa: E402
-from make_catvnoncat import atomic_write  # noqa: E402
+from dnn_utils import _write_files_atomically, load_data  # noqa: E402
 
 ROWS, COLS = 4, 8
 DPI = 80
@@ -43,9 +43,13 @@ def preview_figure(images, labels, classes, rows=ROWS, cols=COLS):
 
 
 def write_png(fig, path):
-    """Save ``fig`` as PNG to ``path`` atomically."""
+    """Save ``fig`` as PNG to ``path`` atomically (rendered in memory, then one atomic write)."""
+    import io
+
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    atomic_write(path, ".png.tmp", lambda tmp: fig.savefig(tmp, format="png", dpi=DPI))
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=DPI)
+    _write_files_atomically({path: buffer.getbuffer()}, "the preview image")
 
 
 def main(argv=None):
@@ -53,9 +57,13 @@ def main(argv=None):
     parser.add_argument("--data", default=HERE, help="folder with train_catvnoncat.h5")
     parser.add_argument("--out", default=os.path.join(HERE, "preview.png"), help="output PNG")
     args = parser.parse_args(argv)
-    x, y, _, _, classes = load_data(args.data)
-    n = ROWS * COLS
-    write_png(preview_figure(x[:n], y[0, :n], [c.decode() for c in classes]), args.out)
+    try:
+        x, y, _, _, classes = load_data(args.data)
+        n = ROWS * COLS
+        write_png(preview_figure(x[:n], y[0, :n], [c.decode() for c in classes]), args.out)
+    except (OSError, ValueError) as e:  # a missing or damaged dataset, a full disk: said plainly
+        print(f"error: {e}", file=sys.stderr)
+        return 2
     print(f"wrote {args.out}")
     return 0
 

@@ -18,14 +18,14 @@ gradient_check, ...) works as it is.
 from __future__ import annotations
 
 import os
-import tempfile
 import zipfile
 from pathlib import Path
 
 import numpy as np
 
-from dnn_checks import (checked, check_labels, check_layer_dims, check_learning_rate, check_matrix,
-                        num_layers)
+from dnn_checks import (check_labels, check_labels_01, check_layer_dims,
+                        check_parameters_finite, check_real,
+                        check_real_matrix, checked, num_layers, open_regular_file)
 
 __all__ = [
     "DATASETS_DIR", "TrainingDivergedError",
@@ -69,31 +69,102 @@ class TrainingDivergedError(FloatingPointError):
 # Data
 # ---------------------------------------------------------------------------
 
+#: root attribute of the dataset files written by this project: the id of their pair
+PAIR_ID_ATTR = "pair_id"
+
+
 def _read_h5_split(path, split):
-    """Read `{split}_set_x`, `{split}_set_y` and `list_classes` from one course HDF5 file."""
+    """Read `{split}_set_x`, `{split}_set_y`, `list_classes` and the pair id from one course HDF5 file.
+
+    Returns (x, y, classes, pair_id); pair_id is None for files that carry none (the course's).
+    Every way the file can be unusable (missing, not a regular file, not HDF5, truncated,
+    locked by a writer, a group where a dataset belongs, wrong dtype or shape) is a clear error.
+    """
     import h5py
 
     path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"dataset file not found: {path} "
-                                f"(expected {split}_catvnoncat.h5 in the course's HDF5 format)")
-    if not h5py.is_hdf5(path):
-        raise ValueError(f"{path} is not an HDF5 file; expected the course's {split}_catvnoncat.h5")
+    expected = f"expected {split}_catvnoncat.h5 in the course's HDF5 format"
+    if not path.exists():
+        raise FileNotFoundError(f"dataset file not found: {path} ({expected})")
+    with open_regular_file(path, f"a dataset file ({expected})") as f:
+        head = f.read(8)
+        size = os.fstat(f.fileno()).st_size
+    if head != b"\x89HDF\r\n\x1a\n" and not h5py.is_hdf5(path):
+        raise ValueError(f"{path} is not an HDF5 file; {expected} (it starts with {head!r})")
     keys = [f"{split}_set_x", f"{split}_set_y", "list_classes"]
-    with h5py.File(path, "r") as f:
-        missing = [k for k in keys if k not in f]
+    damaged = (f"{path} is truncated or corrupted ({size} bytes; an interrupted download or copy "
+               f"leaves such a file): get or generate it again")
+    try:
+        h5 = h5py.File(path, "r")
+    except OSError as e:
+        if "unable to lock file" in str(e):
+            raise OSError(f"{path} is locked by another program that has it open for writing "
+                          f"(HDF5 file locking); wait until it finishes, then load again") from None
+        if "already open for write" in str(e):
+            raise ValueError(f"{path} was left open by a writer that did not finish (killed or crashed): "
+                             f"its consistency flags are still set, so it may be incomplete; write it "
+                             f"again (or clear the flags with h5clear -s if you know it is whole)") from None
+        raise ValueError(f"{damaged} [{e}]") from None
+    with h5:
+        try:
+            missing = [k for k in keys if k not in h5]
+            found = sorted(h5.keys())
+        except (OSError, RuntimeError, KeyError, ValueError) as e:
+            raise ValueError(f"{damaged} [{e}]") from None
         if missing:
-            raise ValueError(f"{path} is missing {missing}; expected keys {keys}, found {sorted(f.keys())}")
-        x, y, classes = (np.array(f[k][:]) for k in keys)
-    if x.ndim != 4 or x.shape[-1] != 3 or x.dtype != np.uint8:
-        raise ValueError(f"{path}: {split}_set_x must be (m, height, width, 3) uint8 images, "
-                         f"found {x.shape} {x.dtype}")
+            raise ValueError(f"{path} is missing {missing}; expected keys {keys}, found {found}")
+        datasets = {}
+        for k in keys:
+            try:
+                node = h5[k]
+            except (OSError, RuntimeError, KeyError, ValueError) as e:
+                raise ValueError(f"{damaged} [{k}: {e}]") from None
+            if not isinstance(node, h5py.Dataset):
+                raise ValueError(f"{path}: {k} must be a dataset (an array), found a "
+                                 f"{'group' if isinstance(node, h5py.Group) else type(node).__name__}")
+            datasets[k] = node
+        x_ds, y_ds, c_ds = (datasets[k] for k in keys)
+        if len(x_ds.shape) != 4 or x_ds.shape[-1] != 3 or x_ds.dtype != np.uint8 or x_ds.shape[0] == 0:
+            raise ValueError(f"{path}: {split}_set_x must be (m, height, width, 3) uint8 images, found "
+                             f"{x_ds.shape} {x_ds.dtype} (and at least one image)")
+        if y_ds.dtype.kind not in "iub" and y_ds.dtype.kind != "f":
+            raise ValueError(f"{path}: {split}_set_y must hold 0/1 numbers, found dtype {y_ds.dtype}")
+        if len(c_ds.shape) != 1 or c_ds.shape[0] != 2 or c_ds.dtype.kind not in "SOU":
+            raise ValueError(f"{path}: list_classes must be 2 class names (strings), "
+                             f"found shape {c_ds.shape} dtype {c_ds.dtype}")
+        try:
+            x, y, classes = (np.array(ds[()]) for ds in (x_ds, y_ds, c_ds))
+            pair_id = h5.attrs.get(PAIR_ID_ATTR)
+        except (OSError, RuntimeError, KeyError, ValueError) as e:
+            raise ValueError(f"{damaged} [{e}]") from None
     if y.size != x.shape[0]:
         raise ValueError(f"{path}: {x.shape[0]} images but {y.size} labels; the counts must agree")
     y = y.reshape(1, -1)
     if not np.all((y == 0) | (y == 1)):
         raise ValueError(f"{path}: labels must be 0 or 1, found {np.unique(y).tolist()}")
-    return x, y, classes
+    if y.dtype.kind in "fb":
+        y = y.astype(np.int64)
+    if isinstance(pair_id, bytes):
+        pair_id = pair_id.decode("ascii", "replace")
+    return x, y, classes, (None if pair_id is None else str(pair_id))
+
+
+def _dataset_pair_id(train_x, train_y, test_x, test_y):
+    """The id both files of a dataset pair carry: a hash of the whole pair's content.
+
+    A train file and a test file written by different runs carry different ids, so a pair
+    mixed by an interrupted write is refused by load_data; the same data gives the same id,
+    so regenerating the files gives byte-identical files.
+    """
+    import hashlib
+
+    h = hashlib.sha256(b"catvnoncat pair v1")
+    for x, y in ((train_x, train_y), (test_x, test_y)):
+        x = np.ascontiguousarray(x, dtype=np.uint8)
+        h.update(repr(x.shape).encode())
+        h.update(x.tobytes())
+        h.update(np.ascontiguousarray(np.ravel(y), dtype="<i8").tobytes())
+    return h.hexdigest()[:32]
 
 
 def load_data(path=None):
@@ -110,13 +181,31 @@ def load_data(path=None):
     test_x_orig -- (m_test, 64, 64, 3) uint8 images
     test_y -- (1, m_test) labels
     classes -- (2,) bytes array, [b'non-cat', b'cat']
+
+    Files written by this project's tools (datasets/make_catvnoncat.py, build_from_photos.py)
+    carry a pair id, a hash of both files' content: a train and a test file from different
+    runs (a write interrupted between its two renames), or a file changed afterwards, are
+    refused. Files without an id on either side (the course's originals) are read as they are.
     """
     folder = DATASETS_DIR if path is None else Path(path)
     if not folder.is_dir():
         raise FileNotFoundError(f"dataset folder not found: {folder} "
                                 f"(expected a folder holding train_catvnoncat.h5 and test_catvnoncat.h5)")
-    train_x_orig, train_y, classes = _read_h5_split(folder / "train_catvnoncat.h5", "train")
-    test_x_orig, test_y, _ = _read_h5_split(folder / "test_catvnoncat.h5", "test")
+    train_x_orig, train_y, classes, train_id = _read_h5_split(folder / "train_catvnoncat.h5", "train")
+    test_x_orig, test_y, _, test_id = _read_h5_split(folder / "test_catvnoncat.h5", "test")
+    if train_id is not None or test_id is not None:
+        rewrite = ("Write the pair again (python datasets/make_catvnoncat.py --out FOLDER, or "
+                   "build_from_photos.py --force) instead of mixing files of different runs")
+        if train_id != test_id:
+            raise ValueError(f"{folder}: train_catvnoncat.h5 and test_catvnoncat.h5 are not one pair: "
+                             f"their pair ids differ ({train_id} and {test_id}), so they come from "
+                             f"different runs (was a write interrupted?). {rewrite}")
+        if _dataset_pair_id(train_x_orig, train_y, test_x_orig, test_y) != train_id:
+            raise ValueError(f"{folder}: the dataset's content does not match its pair id {train_id}: "
+                             f"one of the files was changed after it was written. {rewrite}")
+    if train_x_orig.shape[1:] != test_x_orig.shape[1:]:
+        raise ValueError(f"{folder}: train images are {train_x_orig.shape[1:]} but test images "
+                         f"{test_x_orig.shape[1:]}; both sets must have the same image size")
     return train_x_orig, train_y, test_x_orig, test_y, classes
 
 
@@ -134,14 +223,19 @@ def load_image(path, size=64):
 
     Grayscale, palette, RGBA and CMYK images are converted to RGB, and a photo whose
     EXIF orientation tag says it is stored rotated is turned upright first.
+    Raises FileNotFoundError, or ValueError for anything that is not a readable image
+    file: a FIFO or other special file, a corrupted or truncated file, or an image above
+    Pillow's decompression-bomb limit (2 * PIL.Image.MAX_IMAGE_PIXELS pixels).
     """
-    from PIL import Image, ImageOps, UnidentifiedImageError
+    import struct
 
+    from PIL import Image, ImageOps
+
+    if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 1:
+        raise ValueError(f"size must be a positive whole number of pixels, found {size!r}")
     path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"image not found: {path}")
     try:
-        with Image.open(path) as im:
+        with open_regular_file(path, "an image file") as f, Image.open(f) as im:
             im.load()
             # phone photos are often stored sideways with an EXIF "rotate me" tag
             im = ImageOps.exif_transpose(im)
@@ -152,9 +246,21 @@ def load_image(path, size=64):
             if im.mode.startswith("I;16") or im.mode == "I":
                 im = Image.fromarray((np.asarray(im, dtype=np.float64) / 256).clip(0, 255).astype(np.uint8))
             im = im.convert("RGB")
-    except (UnidentifiedImageError, OSError) as e:
-        raise ValueError(f"{path} is not a readable image ({e})") from None
+    except FileNotFoundError:
+        raise FileNotFoundError(f"image not found: {path}") from None
+    except Image.DecompressionBombError as e:
+        limit = 2 * Image.MAX_IMAGE_PIXELS if Image.MAX_IMAGE_PIXELS else 0
+        raise ValueError(f"{path} is too large to decode safely: above Pillow's limit of {limit:,} pixels "
+                         f"({limit / 1e6:.0f} megapixels), which guards against decompression bombs ({e}). "
+                         f"Shrink it first, e.g. to 4000 pixels on its long side") from None
+    except (OSError, SyntaxError, ValueError, EOFError, struct.error, IndexError, TypeError,
+            KeyError, ZeroDivisionError) as e:
+        if isinstance(e, ValueError) and str(path) in str(e):
+            raise  # open_regular_file's own message: a FIFO, a folder, ...
+        raise ValueError(f"{path} is not a readable image ({type(e).__name__}: {e})") from None
     w, h = im.size
+    if w == 0 or h == 0:
+        raise ValueError(f"{path} is an empty image ({w}x{h} pixels)")
     side = min(w, h)
     left, top = (w - side) // 2, (h - side) // 2
     im = im.crop((left, top, left + side, top + side)).resize((size, size), Image.LANCZOS)
@@ -501,22 +607,39 @@ def predict(X, parameters, threshold=0.5):
     """Predict labels with a trained network.
 
     Arguments:
-    X -- data, (n_x, m)
-    parameters -- trained dict "W1", "b1", ...
+    X -- data, (n_x, m): real, finite numbers
+    parameters -- trained dict "W1", "b1", ...: real, finite numbers
+    threshold -- a number in [0, 1]
 
     Returns:
     predictions -- (1, m) int array of 0/1: 1 where the output probability > threshold
+
+    NaN or inf in X or in the parameters, or complex values, are a clear error (they would
+    silently give NaN outputs and all-0 predictions).
     """
-    check_matrix("X", X)
+    check_real_matrix("X", X)
+    check_parameters_finite(parameters)
+    if (isinstance(threshold, bool) or not isinstance(threshold, (int, float, np.integer, np.floating))
+            or not 0 <= threshold <= 1):
+        raise ValueError(f"threshold must be a number in [0, 1], found {threshold!r}")
     AL, _ = L_model_forward(X, parameters)
     return (AL > threshold).astype(np.int64)
 
 
 def accuracy(predictions, Y):
-    """Fraction of predictions equal to the labels Y; both (1, m). Returns a float in [0, 1]."""
+    """Fraction of predictions equal to the labels Y; both (1, m) of 0/1. Returns a float in [0, 1].
+
+    No examples, NaN, probabilities instead of 0/1 predictions, or different shapes are a
+    clear error, never NaN or a silently wrong fraction.
+    """
     predictions = np.asarray(predictions)
-    if predictions.shape != np.shape(Y):
-        raise ValueError(f"predictions {predictions.shape} and Y {np.shape(Y)} must have the same shape")
+    Y = np.asarray(Y)
+    if predictions.shape != Y.shape:
+        raise ValueError(f"predictions {predictions.shape} and Y {Y.shape} must have the same shape")
+    if predictions.size == 0:
+        raise ValueError(f"accuracy of no examples is undefined: predictions and Y have shape {Y.shape}")
+    check_labels_01("predictions", predictions)
+    check_labels_01("Y", Y)
     return float(np.mean(predictions == Y))
 
 
@@ -528,6 +651,9 @@ def parameters_to_vector(parameters):
     """Stack W1, b1, ..., WL, bL (in that order) into one column vector (n_params, 1)."""
     L = num_layers(parameters)
     keys = [f"{p}{l}" for l in range(1, L + 1) for p in "Wb"]
+    for k in keys:
+        if np.iscomplexobj(parameters[k]):  # float64 would drop the imaginary part in silence
+            check_real(k, np.asarray(parameters[k]))
     return np.concatenate([np.asarray(parameters[k], dtype=np.float64).reshape(-1, 1) for k in keys])
 
 
@@ -536,6 +662,11 @@ def vector_to_parameters(theta, like):
     L = num_layers(like)
     keys = [f"{p}{l}" for l in range(1, L + 1) for p in "Wb"]
     sizes = [np.size(like[k]) for k in keys]
+    theta = np.asarray(theta)
+    if np.iscomplexobj(theta) or not (np.issubdtype(theta.dtype, np.number) or theta.dtype == bool):
+        raise TypeError(f"theta must hold real numbers, found dtype {theta.dtype}")
+    if theta.ndim > 2 or (theta.ndim == 2 and 1 not in theta.shape):
+        raise ValueError(f"theta must be a vector (n_params, 1), found shape {theta.shape}")
     if np.size(theta) != sum(sizes):
         raise ValueError(f"theta has {np.size(theta)} values; the network has {sum(sizes)} parameters")
     out, start = {}, 0
@@ -545,7 +676,36 @@ def vector_to_parameters(theta, like):
     return out
 
 
-def gradient_check(parameters, X, Y, epsilon=1e-7, forward=None, backward=None):
+class GradientCheckWarning(UserWarning):
+    """gradient_check's difference may not mean what it says (units at a ReLU kink)."""
+
+
+#: gradient_check refuses networks whose check would exceed this many floating-point
+#: operations (about 2·n_params forward passes of 2·m·n_weights each): at a few GFLOP/s,
+#: some seconds. The course's [12288, 20, 7, 5, 1] model on 209 images needs ~1e14 (hours).
+GRADIENT_CHECK_MAX_FLOPS = 2e10
+
+
+def _relu_kinks(parameters, X, epsilon):
+    """Number of hidden ReLU units, over all examples, with |Z| within the finite-difference step.
+
+    A step of ε in one parameter moves Z by up to about ε·max(1, |A_prev|): such a unit can
+    cross the kink at 0, where relu has no derivative, and the centred difference then
+    measures the average of the two slopes instead of backprop's one.
+    """
+    L = num_layers(parameters)
+    A = X
+    count = 0
+    for l in range(1, L):
+        Z = parameters[f"W{l}"] @ A + parameters[f"b{l}"]
+        reach = 10 * epsilon * np.maximum(1.0, np.max(np.abs(A), axis=0, initial=0.0))
+        count += int(np.sum(np.abs(Z) <= reach))
+        A = np.maximum(Z, 0)
+    return count
+
+
+def gradient_check(parameters, X, Y, epsilon=1e-7, forward=None, backward=None, *,
+                   kinks="warn", seed=0, max_flops=GRADIENT_CHECK_MAX_FLOPS, details=False):
     """Compare backpropagation's gradients with centred finite differences.
 
     For every parameter θ_i: gradapprox_i = (J(θ_i + ε) - J(θ_i - ε)) / (2ε).
@@ -553,26 +713,81 @@ def gradient_check(parameters, X, Y, epsilon=1e-7, forward=None, backward=None):
     Arguments:
     parameters -- dict "W1", "b1", ... (cast to float64; keep the network small)
     X -- (n_x, m);  Y -- (1, m)
-    epsilon -- the step ε
+    epsilon -- the step ε, a finite number > 0
     forward, backward -- the functions to check, defaulting to L_model_forward and
                          L_model_backward; pass your own to test them
+    kinks -- what to do when hidden ReLU units sit at the kink Z = 0 (within reach of ε) at
+             the checked point, where the centred difference is not a derivative and a
+             correct backprop can differ by up to 1 (e.g. zero biases behind dead units):
+             "warn" (default): check at the given point; if the difference is above 1e-7,
+             warn (GradientCheckWarning) that the kinks may be the cause;
+             "nudge": move the check point off the kinks, by adding seeded noise of size
+             1e-3 to the hidden layers' biases (up to 5 tries; warns as "warn" does if
+             kinks remain);
+             "raise": ValueError; "ignore": check at the given point, say nothing
+    seed -- seed of the nudge's noise (int or np.random.Generator)
+    max_flops -- refuse (ValueError) networks whose check would take more than this many
+                 floating-point operations, estimated as 2·n_params forward passes of
+                 2·m·n_weights each (default GRADIENT_CHECK_MAX_FLOPS = 2e10, seconds);
+                 None checks whatever the cost
+    details -- False: return the difference (a float); True: a dict with "difference",
+               "n_params", "flops" (the estimate), "kinks" (units at a kink at the given
+               point), "nudged" (the point was moved) and "kinks_checked" (at the checked point)
 
     Returns:
     difference -- ||grad - gradapprox|| / (||grad|| + ||gradapprox||); below about 1e-7
                   means backpropagation is right
     """
+    if (isinstance(epsilon, bool) or not isinstance(epsilon, (int, float, np.integer, np.floating))
+            or not np.isfinite(epsilon) or epsilon <= 0):
+        raise ValueError(f"epsilon must be a finite number > 0 (e.g. 1e-7), found {epsilon!r}")
+    if kinks not in ("warn", "nudge", "raise", "ignore"):
+        raise ValueError(f"kinks must be 'warn', 'nudge', 'raise' or 'ignore', found {kinks!r}")
     forward = L_model_forward if forward is None else forward
     backward = L_model_backward if backward is None else backward
+    check_real_matrix("X", X)
     X = np.asarray(X, dtype=np.float64)
-    check_matrix("X", X)
     check_labels(Y, X.shape[1])
+    check_parameters_finite(parameters)
     theta = parameters_to_vector(parameters)
+    n_weights = sum(np.size(parameters[k]) for k in parameters if k.startswith("W"))
+    flops = 2.0 * theta.shape[0] * 2.0 * X.shape[1] * n_weights
+    if max_flops is not None and flops > max_flops:
+        raise ValueError(
+            f"this gradient check is too large to run in reasonable time: {theta.shape[0]:,} parameters "
+            f"need {2 * theta.shape[0]:,} forward passes on {X.shape[1]:,} examples, about {flops:.1e} "
+            f"floating-point operations (limit max_flops = {max_flops:.0e}; at 1e9 per second that is "
+            f"{flops / 1e9 / 60:,.0f} minutes). Check a small network with the same code instead, "
+            f"e.g. layer_dims [5, 4, 3, 1] on 10 examples, or pass max_flops=None to run it anyway")
 
+    params64 = vector_to_parameters(theta, parameters)
+    found = _relu_kinks(params64, X, epsilon)
+    at_point, nudged = found, False
+    if found and kinks == "raise":
+        raise ValueError(f"{found} hidden unit value(s) sit at the ReLU kink Z = 0 (|Z| within the "
+                         f"step epsilon) at this point: the finite differences there are not derivatives. "
+                         f"Use kinks='nudge' to check at a nearby point, or other biases / inputs")
+    if found and kinks == "nudge":
+        rng = np.random.default_rng(seed)
+        L = num_layers(params64)
+        best = (found, params64)
+        for _ in range(5):  # from the given point each time; keep the one with the fewest kinks
+            moved = {k: v.copy() for k, v in params64.items()}
+            for l in range(1, L):
+                b = moved[f"b{l}"]
+                b += 1e-3 * rng.choice([-1.0, 1.0], size=b.shape) * rng.uniform(0.5, 1.0, size=b.shape)
+            left = _relu_kinks(moved, X, epsilon)
+            if left < best[0]:
+                best = (left, moved)
+            if left == 0:
+                break
+        nudged = best[1] is not params64
+        at_point, params64 = best
+        theta = parameters_to_vector(params64)
     def cost_at(t):
         AL, _ = forward(X, vector_to_parameters(t, parameters))
         return compute_cost(AL, Y)
 
-    params64 = vector_to_parameters(theta, parameters)
     AL, caches = forward(X, params64)
     grads = backward(AL, Y, caches)
     grad = parameters_to_vector({k[1:]: v for k, v in grads.items() if k[:2] in ("dW", "db")})
@@ -585,54 +800,181 @@ def gradient_check(parameters, X, Y, epsilon=1e-7, forward=None, backward=None):
         gradapprox[i] = (cost_at(plus) - cost_at(minus)) / (2 * epsilon)
 
     denominator = np.linalg.norm(grad) + np.linalg.norm(gradapprox)
-    if denominator == 0:
-        return 0.0
-    return float(np.linalg.norm(grad - gradapprox) / denominator)
+    difference = 0.0 if denominator == 0 else float(np.linalg.norm(grad - gradapprox) / denominator)
+    if at_point and kinks in ("warn", "nudge") and difference > 1e-7:
+        import warnings
+
+        warnings.warn(
+            f"gradient_check: the difference {difference:.1e} may not mean a bug: {at_point} hidden unit "
+            f"value(s) sit at the ReLU kink Z = 0 at the checked point, where the centred difference "
+            f"measures the average of the two slopes, so even a correct backprop can differ. "
+            + ("kinks='nudge' could not move the point off them." if kinks == "nudge" else
+               "Pass kinks='nudge' to check at a point nearby."), GradientCheckWarning, stacklevel=2)
+    if details:
+        return {"difference": difference, "n_params": int(theta.shape[0]), "flops": flops,
+                "kinks": found, "nudged": nudged, "kinks_checked": at_point}
+    return difference
 
 
 # ---------------------------------------------------------------------------
 # Saving and loading a trained model
 # ---------------------------------------------------------------------------
 
+def _temp_path(path):
+    """A fresh temporary name next to `path`: .{name}.{pid}-{random}.tmp (the pid says whose it is)."""
+    import secrets
+
+    return path.parent / f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp"
+
+
+def _remove_stale_temps(path):
+    """Remove the temporary files an interrupted write of `path` left: those of dead processes."""
+    prefix = f".{path.name}."
+    try:
+        names = os.listdir(path.parent)
+    except OSError:
+        return
+    for name in names:
+        if not (name.startswith(prefix) and name.endswith(".tmp")):
+            continue
+        owner = name[len(prefix):-len(".tmp")].split("-")[0]
+        if not owner.isdigit():
+            continue
+        try:
+            os.kill(int(owner), 0)
+            if int(owner) != os.getpid():
+                continue  # a live process is writing it
+        except ProcessLookupError:
+            pass
+        except (PermissionError, OverflowError, OSError):
+            continue
+        try:
+            os.unlink(path.parent / name)
+        except OSError:
+            pass
+
+
+def _check_writable_folder(folder, what):
+    """Prove that `what` can be written in `folder` (created later if missing), before any slow work.
+
+    A probe file is created and removed in the folder, or in its nearest existing parent if
+    the folder does not exist yet (nothing is created then). Raises a clear FileExistsError,
+    PermissionError or OSError naming the folder.
+    """
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise FileExistsError(f"output folder {folder} is a file; expected a folder (or a new name) for {what}")
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise FileExistsError(f"cannot create the output folder {folder}: {existing} is a file")
+    try:
+        probe = _temp_path(existing / ".write-test")
+        os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+        os.unlink(probe)
+    except OSError as e:
+        raise type(e)(e.errno, f"cannot write {what} in {folder}: {e.strerror} (in {existing}); "
+                               f"choose a folder you can write to") from None
+
+
+def _write_files_atomically(contents, what):
+    """Write {path: bytes} completely or not at all, and leave no temporary file behind.
+
+    Each file goes to a temporary name in its own folder (created with mode 0666 less the
+    umask, as open() makes files; written and fsynced), then all are renamed into place,
+    in the order given. A full disk raises OSError(ENOSPC) saying so; the old files stay.
+    Temporary files that an earlier, killed write left are removed first.
+    """
+    import errno
+
+    paths = [Path(p) for p in contents]
+    for path in paths:
+        _remove_stale_temps(path)
+    temps = {}
+    try:
+        for path, data in zip(paths, contents.values()):
+            temps[path] = tmp = _temp_path(path)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view):]
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        for path in paths:
+            os.replace(temps.pop(path), path)
+        for folder in {p.parent for p in paths}:
+            try:
+                dir_fd = os.open(folder, os.O_RDONLY)
+                try:
+                    os.fsync(dir_fd)
+                finally:
+                    os.close(dir_fd)
+            except OSError:
+                pass
+    except OSError as e:
+        if e.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+            need = sum(len(memoryview(d)) for d in contents.values())
+            raise OSError(e.errno, f"not enough disk space to write {what} in {paths[0].parent} "
+                                   f"({need:,} bytes needed): {e.strerror}. Nothing was replaced and no "
+                                   f"temporary file is left; free some space or choose another folder") from None
+        if isinstance(e, PermissionError):
+            raise PermissionError(e.errno, f"cannot write {what} in {paths[0].parent}: permission denied") from None
+        raise
+    finally:
+        for tmp in temps.values():
+            try:
+                os.unlink(tmp)
+            except FileNotFoundError:
+                pass
+
+
 def save_parameters(parameters, path):
     """Save parameters to a .npz file, written completely or not at all.
 
-    The file is written to a temporary name in the same folder, then renamed.
+    The archive is built in memory, written to a temporary file in the same folder
+    (.{name}.{pid}-{random}.tmp), fsynced, then renamed to `path`. An interrupted run leaves
+    at most that temporary file, which the next save to the same path removes. The file gets
+    the usual permissions (0666 less the umask, e.g. 0644); a full disk is a clear OSError.
     """
-    num_layers(parameters)
+    import io
+
+    check_parameters_finite(parameters)
     path = Path(path)
     if not path.parent.is_dir():
         raise FileNotFoundError(f"folder not found: {path.parent}")
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez(f, **{k: np.asarray(v) for k, v in parameters.items()})
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    if path.is_dir():
+        raise IsADirectoryError(f"{path} is a folder; expected a file name such as model.npz")
+    buffer = io.BytesIO()
+    np.savez(buffer, **{k: np.asarray(v) for k, v in parameters.items()})
+    _write_files_atomically({path: buffer.getbuffer()}, f"the parameters {path.name}")
 
 
 def load_parameters(path):
     """Load parameters saved by save_parameters. Plain arrays only: pickles are refused."""
     path = Path(path)
-    if not path.is_file():
+    if not path.exists():
         raise FileNotFoundError(f"parameter file not found: {path}")
-    with open(path, "rb") as f:
-        magic = f.read(6)
+    with open_regular_file(path, "a parameter file (.npz)") as f:
+        data_bytes = f.read()
+    magic = data_bytes[:6]
     if magic.startswith(b"\x93NUMPY"):
         raise ValueError(f"{path} is a single .npy array, not a .npz archive of W1, b1, ...")
     if not magic.startswith(b"PK"):
         raise ValueError(f"{path} is not a .npz archive (a zip file) as written by save_parameters; "
                          f"found a file starting with {magic!r}")
+    import io
+
     try:
-        with np.load(path, allow_pickle=False) as data:
+        with np.load(io.BytesIO(data_bytes), allow_pickle=False) as data:
             parameters = {k: data[k] for k in data.files}
     except ValueError as e:
         raise ValueError(f"{path} is not a parameters .npz file of plain arrays ({e})") from None
-    except (OSError, EOFError, zipfile.BadZipFile) as e:
-        raise ValueError(f"{path} is not a readable .npz file ({e})") from None
-    num_layers(parameters)
+    except (OSError, EOFError, zipfile.BadZipFile, KeyError, RuntimeError) as e:
+        raise ValueError(f"{path} is not a readable .npz file ({type(e).__name__}: {e})") from None
+    check_parameters_finite(parameters)
     return parameters
 
 
@@ -645,6 +987,13 @@ def plot_costs(costs, learning_rate=None, every=100, ax=None, label=None):
     """Plot a cost curve: costs[k] is the cost at iteration k * every. Returns the axes."""
     import matplotlib.pyplot as plt
 
+    values = np.asarray(costs) if not isinstance(costs, np.ndarray) else costs
+    if values.ndim != 1 or values.size == 0:
+        raise ValueError(f"costs must be a non-empty list of numbers (one per {every} iterations), "
+                         f"found shape {values.shape}")
+    check_real("costs", values)
+    if isinstance(every, bool) or not isinstance(every, (int, np.integer)) or every < 1:
+        raise ValueError(f"every must be a whole number >= 1 of iterations, found {every!r}")
     if ax is None:
         _, ax = plt.subplots(figsize=(5, 3.2))
     iterations = np.arange(len(costs)) * every
@@ -656,12 +1005,13 @@ def plot_costs(costs, learning_rate=None, every=100, ax=None, label=None):
     return ax
 
 
+@checked
 def plot_images(images, labels=None, predictions=None, classes=(b"non-cat", b"cat"), ncols=8,
                 scale=1.2):
     """Show (k, h, w, 3) uint8 images in a grid, titled with their label and prediction.
 
     labels, predictions -- optional arrays of k class indices (any shape with k values)
-    Returns the figure.
+    Returns the figure. At most PLOT_IMAGES_MAX (200) images: one subplot each.
     """
     import matplotlib.pyplot as plt
 
@@ -688,6 +1038,7 @@ def plot_images(images, labels=None, predictions=None, classes=(b"non-cat", b"ca
     return fig
 
 
+@checked
 def plot_decision_boundary(predict_fn, X, Y, ax=None, resolution=200):
     """Colour the plane by predict_fn's class and scatter the 2-D points X (2, m) with labels Y (1, m).
 
@@ -705,7 +1056,11 @@ def plot_decision_boundary(predict_fn, X, Y, ax=None, resolution=200):
     x1 = np.linspace(X[1].min() - pad, X[1].max() + pad, resolution)
     g0, g1 = np.meshgrid(x0, x1)
     grid = np.vstack([g0.ravel(), g1.ravel()])
-    Z = np.asarray(predict_fn(grid)).reshape(g0.shape)
+    out = np.asarray(predict_fn(grid))
+    if out.size != grid.shape[1]:
+        raise ValueError(f"predict_fn must return one prediction per point: given {grid.shape}, "
+                         f"it returned shape {out.shape}")
+    Z = out.reshape(g0.shape)
     ax.contourf(g0, g1, Z, levels=[-0.5, 0.5, 1.5], colors=["#f3c6c6", "#c6d8f3"])
     ax.scatter(X[0], X[1], c=np.ravel(Y), cmap="bwr_r", s=12, edgecolors="k", linewidths=0.3)
     ax.set_xlabel("$x_1$")

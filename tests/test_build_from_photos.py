@@ -1,4 +1,5 @@
 """datasets/build_from_photos.py: a user's own photos -> the course's HDF5 dataset."""
+import errno
 import importlib.util
 import io
 import os
@@ -260,18 +261,18 @@ def test_failed_write_keeps_old_pair_and_leaves_no_temp_files(tmp_path, monkeypa
     out = tmp_path / "out"
     bfp.build(d, out, seed=0)
     before = {n: (out / n).read_bytes() for n in files_in(out)}
-    real_write, calls = bfp.write_h5, []
+    real_write, calls = os.write, []
 
-    def write_then_fail(path, prefix, x, y):
-        calls.append(prefix)
-        if prefix == "test":  # the train file is written, the test file fails: disk full
-            raise OSError("No space left on device")
-        real_write(path, prefix, x, y)
+    def write_then_fail(fd, data):  # the train file is written, the test file fails: disk full
+        calls.append(len(data))
+        if len(calls) > 1:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(fd, data)
 
-    monkeypatch.setattr(bfp, "write_h5", write_then_fail)
-    with pytest.raises(OSError, match="No space"):
+    monkeypatch.setattr(os, "write", write_then_fail)
+    with pytest.raises(OSError, match="not enough disk space to write the dataset pair.*No space") as e:
         bfp.build(d, out, seed=1, force=True)
-    assert calls == ["train", "test"]
+    assert e.value.errno == errno.ENOSPC and len(calls) == 2
     assert {n: (out / n).read_bytes() for n in files_in(out)} == before  # no temp files either
 
 
