@@ -11,7 +11,7 @@ Kinds of submission (KINDS): correct answers; each of the seed post's bugs; the 
 release; a draft above the real answer; a helper function; a partly right answer; the
 cheats (IPython input transformer, wrapped run_cell, reading source/, importing the
 project's dnn_utils, always-equal objects, patched np.allclose); a vandal; an endless loop;
-a crash (os._exit); a renamed notebook; a deleted and an edited test cell; huge output.
+a crash (os._exit); 32 GB of memory asked for; a renamed notebook; a deleted and an edited test cell; huge output.
 """
 from __future__ import annotations
 
@@ -160,6 +160,8 @@ def kinds(course: Path) -> dict:
         "edited_test_cell": {"03_cost": lambda c: edit_test(c, "03_cost")},
         "huge_output": {"01_initialization": lambda c: with_huge_output(c)},
         "empty_folder": {"05_update_parameters": lambda c: None},
+        "memory_hog": {"06_cat_classifier": lambda c: cheat_all(c, "06_cat_classifier", "",
+                                                                 body="big = np.ones(2 ** 32)\nreturn big")},
     }
 
 

@@ -180,6 +180,11 @@ def test_crash_and_empty_folder_are_zeros_with_a_reason(graded):
         assert c["status"] == "missing" and "no notebook" in c["message"], c
 
 
+def test_memory_limit_gives_a_clear_error(graded):
+    c = cells(graded, "memory_hog", "06_cat_classifier")["test_flatten_images"]
+    assert c["score"] == 0 and "MemoryError" in c["message"], c
+
+
 def test_huge_output_is_graded_and_kept_out_of_the_feedback(graded, course):
     assert graded["results"][("huge_output", A[0])]["score"] == 2
     fb = course / "feedback" / "huge_output" / A[0] / f"{A[0]}.html"

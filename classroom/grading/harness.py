@@ -33,6 +33,10 @@ MAX_MESSAGE = 1000
 
 def main():  # noqa: C901 (one closure on purpose: no secret is reachable from a module global)
     result_fd = int(sys.argv[1])
+    import resource
+    for arg in sys.argv[2:]:           # RLIMIT_CPU=120 ...: set before any student code, hard limits
+        name, _, value = arg.partition("=")
+        resource.setrlimit(getattr(resource, name), (int(value), int(value)))
     raw = sys.stdin.buffer.read()
     plan = json.loads(raw)
     del raw

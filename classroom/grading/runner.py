@@ -132,7 +132,7 @@ class HarnessRun:
         self.job = job
         self.nonce = secrets.token_hex(16)
         read_fd, write_fd = os.pipe()
-        args = [str(write_fd)]
+        args = [str(write_fd), *sandbox.limit_args(job.limits)]
         if job.safe:
             cmd = sandbox.bwrap_command(job.module_dir, job.folder if job.folder.is_dir() else None, args)
             env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
@@ -144,7 +144,7 @@ class HarnessRun:
             plan = dict(plan, path=[str(job.module_dir)], cwd=str(self.scratch))
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
                                      stderr=subprocess.PIPE if os.environ.get("GRADER_DEBUG") else subprocess.DEVNULL,
-                                     pass_fds=(write_fd,), env=env, preexec_fn=sandbox.limiter(job.limits))
+                                     pass_fds=(write_fd,), env=env, start_new_session=True)
         os.close(write_fd)
         self.fd = read_fd
         self.buffer = b""

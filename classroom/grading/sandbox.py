@@ -7,15 +7,14 @@ directory). No network, new PID/IPC/UTS namespaces, an unprivileged user (65534)
 environment, and it dies with its parent. The course folder (source/, the gradebook,
 other students), the project checkout and /root are not in its view at all.
 
-Limits: CPU time, address space, file size and core dumps by setrlimit before exec;
-wall time and output size are enforced by the parent (runner.py), which kills the
-process group.
+Limits: CPU time, address space, file size and core dumps: setrlimit, by the harness on
+itself before it reads any student code (hard limits, which it cannot raise again); wall
+time and output size are enforced by the parent (runner.py), which kills the process group.
 """
 from __future__ import annotations
 
 import functools
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -90,13 +89,11 @@ def unsafe_env() -> dict:
             "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MPLBACKEND": "Agg", "LANG": "C.UTF-8"}
 
 
-def limiter(limits: Limits):
-    def apply():
-        os.setsid()
-        for which, value in ((resource.RLIMIT_CPU, limits.cpu_seconds), (resource.RLIMIT_AS, limits.memory_bytes),
-                             (resource.RLIMIT_FSIZE, limits.file_bytes), (resource.RLIMIT_CORE, 0)):
-            resource.setrlimit(which, (value, value))
-    return apply
+def limit_args(limits: Limits) -> list[str]:
+    """The resource limits the harness sets on itself first thing (hard limits: student code
+    cannot raise them again)."""
+    return [f"RLIMIT_CPU={int(limits.cpu_seconds)}", f"RLIMIT_AS={int(limits.memory_bytes)}",
+            f"RLIMIT_FSIZE={int(limits.file_bytes)}", "RLIMIT_CORE=0"]
 
 
 @functools.lru_cache(maxsize=1)
