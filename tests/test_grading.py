@@ -208,6 +208,19 @@ def test_cheat_scores_zero_on_its_cells(graded, kind, a, status):
         assert all(c["status"] == status for c in got.values()), got
 
 
+@pytest.mark.parametrize("kind, a", [("cheat_editable", "02_forward_propagation"), ("cheat_source", "03_cost")])
+def test_those_cheats_would_work_without_the_sandbox(graded, course, kind, a):
+    """What makes the two file-reading cheats score 0 is the sandbox's view: unconfined, they win."""
+    names = list(simulate_class.ASSIGNMENTS)
+    course_a = contract.load_course(course)
+    job = runner.Job(course, course_a[a], [course_a[n] for n in names[:names.index(a)]],
+                     [f for n in names[names.index(a) + 1:] for f in course_a[n].functions],
+                     course / "grading" / "lib" / a, kind, course / "submitted" / kind / a,
+                     sandbox.Limits(cell_seconds=CELL_TIMEOUT), safe=False)
+    r = runner.grade(job)
+    assert r["score"] == r["max"], r["cells"]
+
+
 def test_always_true_objects_are_refused_by_name(graded):
     c = cells(graded, "cheat_always_true", "03_cost")["test_compute_cost"]
     assert "_Yes" in c["message"], c
