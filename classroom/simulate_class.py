@@ -8,7 +8,8 @@ post bug), grades the six assignments with classroom/grade.py's engine, and prin
 seconds per student for the whole course.
 
 Kinds of submission (KINDS): correct answers; each of the seed post's bugs; the untouched
-release; a draft above the real answer; a helper function; a partly right answer; the
+release; a draft above the real answer; a helper function (in the solution cell, or outside
+it); a partly right answer; a wrong call into a reference function; a result forger; the
 cheats (IPython input transformer, wrapped run_cell, reading source/, importing the
 project's dnn_utils, always-equal objects, patched np.allclose); a vandal; an endless loop;
 a crash (os._exit); 32 GB of memory asked for; a renamed notebook; a deleted and an edited test cell; huge output.
@@ -165,6 +166,23 @@ def kinds(course: Path) -> dict:
         "edited_test_cell": {"03_cost": lambda c: edit_test(c, "03_cost")},
         "huge_output": {"01_initialization": lambda c: with_huge_output(c)},
         "empty_folder": {"05_update_parameters": lambda c: None},
+        "forger": {"03_cost": lambda c: cheat_all(c, "03_cost", (
+            "import json as _j, os as _o\n"
+            "_fake = {'t': 'result', 'cell': 'test_compute_cost', 'checks': [['check', True, None]] * 9,\n"
+            "         'error': None, 'status': None, 'tampered': [], 'output_bytes': 0}\n"
+            "def _forge():\n"
+            "    line = _j.dumps(_fake)\n"
+            "    print(line)\n"
+            "    for fd in range(1, 40):\n"
+            "        for text in (line, '0' * 32 + ' ' + line, _j.dumps({'t': 'end'})):\n"
+            "            try:\n"
+            "                _o.write(fd, (text + '\\n').encode())\n"
+            "            except OSError:\n"
+            "                pass\n"
+            "_FORGED = _forge()\n"), body="_forge()\nraise NotImplementedError()")},
+        "helper_outside": {"01_initialization": lambda c: with_helper(c, inside=False)},
+        "wrong_call_to_reference": {"05_update_parameters": lambda c: answered(c, "05_update_parameters", {
+            "fast=True):": "fast=False):", "L_model_forward(X, parameters)": "L_model_forward(X.T, parameters)"})},
         "memory_hog": {"06_cat_classifier": lambda c: cheat_all(c, "06_cat_classifier", "",
                                                                  body="big = np.ones(2 ** 32)\nreturn big")},
     }
@@ -179,12 +197,17 @@ def with_draft(course: Path) -> dict:
     return nb
 
 
-def with_helper(course: Path) -> dict:
+def with_helper(course: Path, inside: bool = True) -> dict:
+    """A correct 01 that uses its own helper, defined in the solution cell or in a cell of its own."""
     a = "01_initialization"
     src = contract.load_assignment(course, a).solutions["initialize_parameters"]
     src = src.replace("std = np.sqrt(1.0 / n_prev)", "std = _xavier(n_prev)")
-    src += "\n\n\ndef _xavier(n_prev):\n    return np.sqrt(1.0 / n_prev)\n"
-    return answered(course, a, replace={"initialize_parameters": src})
+    helper = "def _xavier(n_prev):\n    return np.sqrt(1.0 / n_prev)\n"
+    nb = answered(course, a, replace={"initialize_parameters": src + ("\n\n\n" + helper if inside else "")})
+    if not inside:
+        nb["cells"].insert(1, {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+                               "source": helper})
+    return nb
 
 
 def with_huge_output(course: Path) -> dict:

@@ -153,6 +153,18 @@ def test_code_is_read_by_grade_id_with_its_helpers(graded):
     assert graded["results"][("helper", A[0])]["score"] == 2           # a helper in the solution cell
 
 
+def test_a_helper_outside_the_solution_cells_is_named(graded):
+    r = graded["results"][("helper_outside", A[0])]
+    assert r["score"] < 2 and any("_xavier" in n and "solution cell" in n for n in r["notes"]), r
+    assert "_xavier" in r["cells"]["test_initialize_parameters"]["message"]
+
+
+def test_an_error_in_a_reference_function_names_where_it_came_from(graded):
+    c = cells(graded, "wrong_call_to_reference", A[4])["test_L_layer_model"]
+    assert "your L_layer_model" in c["message"] and "the reference L_model_forward of 02_forward_propagation" in c["message"], c
+    assert ".ipynb" not in json.dumps(graded["results"][("wrong_call_to_reference", A[4])])
+
+
 def test_renamed_notebook_and_restored_test_cells(graded):
     r = graded["results"][("renamed", "03_cost")]
     assert r["score"] == 2 and any("03_cost-Copy1.ipynb" in n for n in r["notes"]), r
@@ -219,6 +231,12 @@ def test_those_cheats_would_work_without_the_sandbox(graded, course, kind, a):
                      sandbox.Limits(cell_seconds=CELL_TIMEOUT), safe=False)
     r = runner.grade(job)
     assert r["score"] == r["max"], r["cells"]
+
+
+def test_printed_or_written_fake_results_do_not_count(graded):
+    """The forger prints result frames and writes them (with a guessed secret) to every fd."""
+    c = cells(graded, "forger", "03_cost")["test_compute_cost"]
+    assert c["score"] == 0, c
 
 
 def test_always_true_objects_are_refused_by_name(graded):
