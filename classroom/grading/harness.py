@@ -9,6 +9,8 @@ the earlier assignments, the student's solution cells (as code, by grade_id), an
 instructor's test statements. Results go back as frames on RESULT_FD, one line each:
 ``<nonce> <json>``. The nonce arrives with the plan and never reaches student code;
 the parent rejects every line without it, and a second result for a cell is tampering.
+Nothing student code can reach (its namespace, the course modules, sys.stdout) holds a
+reference to the channel or the nonce: only main()'s locals and the tests' namespace do.
 
 What student code cannot change, because the harness captured it first:
 numpy's functions as the tests see them (`np` in a test is a frozen copy), the builtins
@@ -168,6 +170,9 @@ def main():  # noqa: C901 (one closure on purpose: no secret is reachable from a
         bad = event in blocked_events or event.startswith("ctypes.")
         if event == "object.__getattr__" and _len(args) > 1 and args[1] in blocked_attrs:
             bad = True
+        elif event == "object.__setattr__" and _len(args) > 1 and args[1] in ("__code__", "__defaults__",
+                                                                              "__kwdefaults__", "__globals__"):
+            bad = True
         elif event == "import" and args and args[0] in ("ctypes", "_ctypes", "cffi", "_cffi_backend"):
             bad = True
         elif event in ("open", "os.listdir", "os.scandir") and args and _str(args[0]).startswith("/proc"):
@@ -229,7 +234,6 @@ def main():  # noqa: C901 (one closure on purpose: no secret is reachable from a
 
     # -- wrappers: who is running (for timeouts), and results laundered to plain data ------
     timed_out = set(plan["timed_out"])
-    depth = [0]
 
     class TimedOutBefore(Exception):
         pass
@@ -268,25 +272,23 @@ def main():  # noqa: C901 (one closure on purpose: no secret is reachable from a
         raise NotPlainData(f"{fn} returned a {t.__name__} object where numbers, arrays, tuples or dicts "
                            f"were expected")
 
-    def tracked(name, fn, clean):
+    def laundered(name, fn):
+        # lives only in the tests' namespace, which student code cannot reach; it sends nothing
         def call(*args, **kwargs):
-            if name in timed_out:
-                raise TimedOutBefore(f"{name} timed out earlier ({plan['timed_out'][name]}); it is not run again")
-            send({"t": "call", "fn": name})
-            depth[0] += 1
-            try:
-                out = fn(*args, **kwargs)
-            finally:
-                depth[0] -= 1
-                send({"t": "ret", "fn": name})
-            return launder(name, out) if clean else out
+            return launder(name, fn(*args, **kwargs))
         call.__name__ = name
+        return call
+
+    def stopped(name):
+        # what a function that ran into the time limit before is replaced by, everywhere
+        def call(*args, **kwargs):
+            raise TimedOutBefore(f"{name} timed out earlier ({plan['timed_out'][name]}); it is not run again")
         return call
 
     for name in plan["current"]:
         if name in student and callable(student[name]):
-            raw = student[name]
-            student[name] = tracked(name, raw, False)      # the student's own calls to it, tracked
+            if name in timed_out:
+                student[name] = stopped(name)
             module[name] = student[name]                     # the course module's helpers see it too
     relink()
     snap = snapshot()
@@ -294,7 +296,7 @@ def main():  # noqa: C901 (one closure on purpose: no secret is reachable from a
     test_ns.update({"np": frozen_np, "numpy": frozen_np, "__builtins__": test_builtins})
     for name in plan["current"]:
         if name in student and callable(student[name]):
-            test_ns[name] = tracked(name, student[name], True)
+            test_ns[name] = laundered(name, student[name])
 
     send({"t": "loaded", "errors": load_errors, "ignored": ignored, "missing": missing,
           "tampered": load_tampered})
@@ -352,8 +354,6 @@ def main():  # noqa: C901 (one closure on purpose: no secret is reachable from a
             except BaseException as e:  # noqa: BLE001
                 stop, error = True, message(e, False)
                 checks.append([kind, False, error])
-            finally:
-                depth[0] = 0
             if violations:
                 break
         tampered = changed(snap) + violations
