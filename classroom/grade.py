@@ -6,7 +6,7 @@
 
 Each submission in DIR/submitted/<student>/<assignment>/ is graded in its own bubblewrap
 sandbox, by the instructor's tests from DIR/source/, run outside any notebook kernel,
-against the reference versions of the earlier assignments. Results: DIR/grading/
+against the reference versions of the earlier assignments. Results: DIR/grades/
 (results/, summary-<assignment>.txt, grades.csv), DIR/feedback/, and nbgrader's
 DIR/gradebook.db. See classroom/README.md.
 """
@@ -100,8 +100,8 @@ def main(argv=None) -> int:
         took = time.monotonic() - t0
         print(f"{name}: graded {len(results)} submissions in {took:.1f} s "
               f"({took / max(1, len(results)):.2f} s each, {args.jobs} at a time)")
-        print((root / "grading" / f"summary-{name}.txt").read_text(encoding="utf-8"))
-    print(f"export: {root / 'grading' / 'grades.csv'}; feedback: {root / 'feedback'}/<student>/<assignment>/")
+        print((root / course.OUT / f"summary-{name}.txt").read_text(encoding="utf-8"))
+    print(f"export: {root / course.OUT / 'grades.csv'}; feedback: {root / 'feedback'}/<student>/<assignment>/")
     return 0
 
 

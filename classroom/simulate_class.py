@@ -286,7 +286,7 @@ def main(argv=None) -> int:
     args = p.parse_args(argv)
     build_course(args.course)
     shutil.rmtree(args.course / "submitted", ignore_errors=True)
-    shutil.rmtree(args.course / "grading", ignore_errors=True)
+    shutil.rmtree(args.course / "grades", ignore_errors=True)
     students = class_of(args.students)
     write_class(args.course, students)
     import grade

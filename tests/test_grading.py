@@ -99,7 +99,7 @@ def graded(course):
     proc = grade_cmd(course, "all", "--jobs", "2", "--cell-timeout", str(CELL_TIMEOUT))
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     results = {}
-    for f in (course / "grading" / "results").glob("*/*.json"):
+    for f in (course / "grades" / "results").glob("*/*.json"):
         r = json.loads(f.read_text())
         results[(r["student"], r["assignment"])] = r
     return {"results": results, "before": before, "victim_nb": victim_nb, "stdout": proc.stdout}
@@ -229,7 +229,7 @@ def test_those_cheats_would_work_without_the_sandbox(graded, course, kind, a):
     course_a = contract.load_course(course)
     job = runner.Job(course, course_a[a], [course_a[n] for n in names[:names.index(a)]],
                      [f for n in names[names.index(a) + 1:] for f in course_a[n].functions],
-                     course / "grading" / "lib" / a, kind, course / "submitted" / kind / a,
+                     course / "grades" / "sandbox-lib" / a, kind, course / "submitted" / kind / a,
                      sandbox.Limits(cell_seconds=CELL_TIMEOUT), safe=False)
     r = runner.grade(job)
     assert r["score"] == r["max"], r["cells"]
@@ -324,7 +324,7 @@ def gradebook_scores(course: Path, assignments) -> dict:
 def test_parallel_run_equals_a_sequential_run(graded, course, tmp_path):
     some = ["04_backward_propagation"]        # bugs, cheats, a crash and a vandal-free victim: 9 submissions
     copy = tmp_path / "course"
-    shutil.copytree(course, copy, ignore=shutil.ignore_patterns("grading", "feedback", "autograded"))
+    shutil.copytree(course, copy, ignore=shutil.ignore_patterns("grades", "feedback", "autograded"))
     proc = grade_cmd(copy, *some, "--jobs", "1", "--cell-timeout", str(CELL_TIMEOUT))
     assert proc.returncode == 0, proc.stderr[-3000:]
     parallel, sequential = gradebook_scores(course, some), gradebook_scores(copy, some)
@@ -353,7 +353,7 @@ def test_feedback_never_shows_hidden_test_code(graded, course):
 
 
 def test_wide_csv_export_for_an_lms(graded, course):
-    with open(course / "grading" / "grades.csv", newline="") as f:
+    with open(course / "grades" / "grades.csv", newline="") as f:
         rows = {r["student_id"]: r for r in csv.DictReader(f)}
         f.seek(0)
         header = next(csv.reader(f))
@@ -368,7 +368,7 @@ def test_wide_csv_export_for_an_lms(graded, course):
 
 
 def test_summary_lists_every_zero_that_is_not_a_wrong_answer(graded, course):
-    text = {a: (course / "grading" / f"summary-{a}.txt").read_text() for a in A}
+    text = {a: (course / "grades" / f"summary-{a}.txt").read_text() for a in A}
     assert "endless_loop  test_linear_forward: timeout" in text[A[1]]
     assert "crash  test_sigmoid_backward: kernel-died" in text[A[3]]
     assert "empty_folder  test_update_parameters: missing" in text[A[4]]

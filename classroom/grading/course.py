@@ -4,9 +4,10 @@ One process per submission (the sandboxed harness, see runner.py), up to --jobs 
 time; this process is the only writer of the results store, the gradebook, the feedback
 files and the CSV export.
 
-    DIR/grading/results/<assignment>/<student>.json   every cell's score, status, message
-    DIR/grading/summary-<assignment>.txt              every zero that is not a wrong answer
-    DIR/grading/grades.csv                            one row per student (LMS import)
+    DIR/grades/results/<assignment>/<student>.json    every cell's score, status, message
+    DIR/grades/summary-<assignment>.txt               every zero that is not a wrong answer
+    DIR/grades/grades.csv                             one row per student (LMS import)
+    DIR/grades/sandbox-lib/<assignment>/              what the sandbox may read (student module, data)
     DIR/feedback/<student>/<assignment>/<assignment>.html
     DIR/gradebook.db                                  nbgrader's gradebook (auto scores)
 """
@@ -24,12 +25,13 @@ from pathlib import Path
 from . import contract, runner, sandbox
 
 ROOT = Path(__file__).resolve().parents[2]
+OUT = "grades"          # DIR/grades/: what this grader writes (besides feedback/ and gradebook.db)
 
 
 def prepare_module_dir(course: Path, a: contract.Assignment, all_assignments: list[contract.Assignment]) -> Path:
     """What the sandbox may read besides the submission: the student module, the input checks,
     dnn_fast.py when an answer imports it, and the data. Never an answer of this assignment."""
-    lib = course / "grading" / "lib" / a.name
+    lib = course / OUT / "sandbox-lib" / a.name
     if lib.exists():
         shutil.rmtree(lib)
     lib.mkdir(parents=True)
@@ -76,7 +78,7 @@ def grade_assignment(course: Path, assignment: str, jobs: int | None = None, saf
 
     with ThreadPoolExecutor(max_workers=max(1, jobs or os.cpu_count() or 1)) as pool:
         results = list(pool.map(one, jobs_list))
-    store = course / "grading" / "results" / assignment
+    store = course / OUT / "results" / assignment
     store.mkdir(parents=True, exist_ok=True)
     for r in results:
         tmp = store / f".{r['student']}.json.tmp"
@@ -86,7 +88,7 @@ def grade_assignment(course: Path, assignment: str, jobs: int | None = None, saf
         write_feedback(course, a, r)
     if gradebook:
         write_gradebook(course, a, results)
-    (course / "grading" / f"summary-{assignment}.txt").write_text(summary(a, results), encoding="utf-8")
+    (course / OUT / f"summary-{assignment}.txt").write_text(summary(a, results), encoding="utf-8")
     export_csv(course, assignments)
     return results
 
@@ -177,21 +179,21 @@ def summary(a: contract.Assignment, results: list[dict]) -> str:
 def load_results(course: Path) -> dict[str, dict[str, dict]]:
     """{student: {assignment: result}} from the results store."""
     out: dict[str, dict[str, dict]] = {}
-    for f in sorted((course / "grading" / "results").glob("*/*.json")):
+    for f in sorted((course / OUT / "results").glob("*/*.json")):
         r = json.loads(f.read_text(encoding="utf-8"))
         out.setdefault(r["student"], {})[r["assignment"]] = r
     return out
 
 
 def export_csv(course: Path, assignments: dict[str, contract.Assignment]) -> Path:
-    """grading/grades.csv: one row per student; per-cell scores, per-assignment totals, the course
+    """grades/grades.csv: one row per student; per-cell scores, per-assignment totals, the course
     total, and the reasons for zeros that are not wrong answers."""
     results = load_results(course)
     cols = ["student_id"]
     for name, a in assignments.items():
         cols += [f"{name}:{t.grade_id}" for t in a.tests] + [name]
     cols += ["total", "max_total", "reasons"]
-    path = course / "grading" / "grades.csv"
+    path = course / OUT / "grades.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path.with_suffix(".tmp"), "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
