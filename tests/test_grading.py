@@ -264,7 +264,8 @@ def test_sandbox_hides_the_course_the_checkout_and_the_answers(course, tmp_path)
         f"       'checkout': os.path.exists({str(ROOT / 'dnn_utils.py')!r}),\n"
         f"       'source': os.path.exists({str(course / 'source')!r}),\n"
         f"       'gradebook': os.path.exists({str(course / 'gradebook.db')!r}),\n"
-        f"       'submitted': os.path.exists({str(course / 'submitted')!r}), 'root': os.listdir('/root')}}\n"
+        f"       'submitted': os.path.exists({str(course / 'submitted')!r}),\n"
+        "       'root': os.listdir('/root') if os.path.isdir('/root') else []}\n"
         "for p in ['/grading/lib/x', '/usr/x', '/x']:\n"
         "    try:\n"
         "        open(p, 'w'); out[p] = 'written'\n"
@@ -284,7 +285,8 @@ def test_sandbox_hides_the_course_the_checkout_and_the_answers(course, tmp_path)
     assert out["module"] == "/grading/lib/dnn_utils.py" and out["student_edition"], out
     assert not (out["checkout"] or out["source"] or out["gradebook"] or out["submitted"]), out
     assert all(out[p] == "refused" for p in ["/grading/lib/x", "/usr/x", "/x"]), out
-    assert out["net"] is False and ".pyenv" in out["root"] or out["root"] == [], out
+    assert out["net"] is False, out
+    assert set(out["root"]) <= {".pyenv"}, out                           # only the interpreter, if it lives there
 
 
 def test_vandal_changes_nobody_elses_grade(graded, course):
@@ -327,6 +329,10 @@ def test_parallel_run_equals_a_sequential_run(graded, course, tmp_path):
     shutil.copytree(course, copy, ignore=shutil.ignore_patterns("grades", "feedback", "autograded"))
     proc = grade_cmd(copy, *some, "--jobs", "1", "--cell-timeout", str(CELL_TIMEOUT))
     assert proc.returncode == 0, proc.stderr[-3000:]
+    for c in (course, copy):                                     # one writer: the gradebook is sound
+        con = sqlite3.connect(c / "gradebook.db")
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        con.close()
     parallel, sequential = gradebook_scores(course, some), gradebook_scores(copy, some)
     assert parallel and parallel == sequential
     for (student, a, gid), score in parallel.items():          # the gradebook holds the results
@@ -405,6 +411,14 @@ def test_untouched_cells_are_not_reported_as_edited():
     visible = "def test_x():\n    assert f(1) == 2, 'msg'\n\n\ntest_x()"
     assert contract.same_code(visible, visible.replace("\n\n\n", "\n\n") + "\n")
     assert not contract.same_code(visible, "pass")
+
+
+def test_magics_do_not_hide_the_functions_of_a_cell():
+    a = contract.Assignment("x", Path("."), {"f": "def f():\n    pass"}, {"f": "f"}, [])
+    nb = {"cells": [{"cell_type": "code", "metadata": {"nbgrader": {"solution": True, "grade_id": "f"}},
+                     "source": "%matplotlib inline\n!ls\ndef f():\n    return 1\n"}]}
+    code, found, notes = runner.student_code(nb, a)
+    assert found == {"f": "f"} and notes == [] and code[0]["source"].splitlines()[2] == "def f():"
 
 
 def test_renamed_notebooks_are_found(tmp_path):

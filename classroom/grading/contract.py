@@ -64,6 +64,12 @@ def cell_source(cell: dict) -> str:
     return src if isinstance(src, str) else "".join(src)
 
 
+def python_code(source: str) -> str:
+    """A code cell as plain Python: IPython magics and shell lines (%..., !...) become blank lines
+    (line numbers are kept), so that a `%matplotlib inline` does not hide the functions below it."""
+    return "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines())
+
+
 def _split_hidden(source: str) -> tuple[list[str], list[str]]:
     """(visible lines, hidden lines) of a test cell; the marker lines belong to neither."""
     visible, hidden, inside = [], [], False

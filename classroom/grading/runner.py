@@ -65,7 +65,7 @@ def student_code(nb: dict, assignment: Assignment) -> tuple[list[dict], dict[str
     for c in cells:
         meta = contract.nbgrader_meta(c)
         if meta.get("solution") and meta.get("grade_id") in assignment.solutions:
-            by_id[meta["grade_id"]] = contract.cell_source(c)     # the last one, as the kernel ran it
+            by_id[meta["grade_id"]] = contract.python_code(contract.cell_source(c))   # the last one, as run
     notes, found = [], {}
     out = [{"grade_id": gid, "source": src} for gid, src in by_id.items()]
     for fn, gid in assignment.functions.items():
@@ -74,7 +74,8 @@ def student_code(nb: dict, assignment: Assignment) -> tuple[list[dict], dict[str
             continue
         # the solution cell lost its metadata (copied, pasted) or the function moved: take the
         # last plain cell that defines it, and say so
-        plain = [contract.cell_source(c) for c in cells if fn in contract.defined_functions(contract.cell_source(c))]
+        plain = [src for src in (contract.python_code(contract.cell_source(c)) for c in cells)
+                 if fn in contract.defined_functions(src)]
         if plain:
             out.append({"grade_id": fn, "source": plain[-1]})
             found[fn] = "by name"
