@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from grading import contract, course, runner, sandbox  # noqa: E402
+from grading import contract, course, runner, sandbox
 
 
 def _limits(args) -> sandbox.Limits:

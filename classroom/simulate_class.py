@@ -30,7 +30,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from grading import contract  # noqa: E402
+from grading import contract
 
 ASSIGNMENTS = ["01_initialization", "02_forward_propagation", "03_cost", "04_backward_propagation",
                "05_update_parameters", "06_cat_classifier"]
@@ -84,7 +84,7 @@ def stub_cell(course: Path, a: str, gid: str, body: str, head: str = "") -> str:
 def kinds(course: Path) -> dict:
     C = str(course)
     P = str(ROOT)
-    bug = lambda a, old, new: {a: lambda c: answered(c, a, {old: new})}  # noqa: E731
+    bug = lambda a, old, new: {a: lambda c: answered(c, a, {old: new})}
     always_true = ("class _Yes:\n"
                    "    def __eq__(self, o): return True\n"
                    "    def __ne__(self, o): return False\n"

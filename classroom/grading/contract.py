@@ -118,9 +118,8 @@ def classify(stmt: ast.stmt) -> str:
         return "diagnostic" if isinstance(stmt.test, ast.UnaryOp) and isinstance(stmt.test.op, ast.Not) else "check"
     if isinstance(stmt, ast.If) and not stmt.orelse and stmt.body and all(_raises_assertion(s) for s in stmt.body):
         return "diagnostic"
-    if isinstance(stmt, (ast.For, ast.While, ast.With)):
-        if any(isinstance(n, ast.Assert) for n in ast.walk(stmt)):
-            return "check"
+    if isinstance(stmt, (ast.For, ast.While, ast.With)) and any(isinstance(n, ast.Assert) for n in ast.walk(stmt)):
+        return "check"
     return "setup"
 
 

@@ -132,9 +132,9 @@ def write_feedback(course: Path, a: contract.Assignment, r: dict) -> Path:
     out = course / "feedback" / r["student"] / a.name / f"{a.name}.html"
     out.parent.mkdir(parents=True, exist_ok=True)
     e = html.escape
-    parts = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{e(a.name)}: feedback</title>"
-             "<style>body{font-family:sans-serif;max-width:60em;margin:auto}pre{background:#f4f4f4;padding:.5em;"
-             "overflow-x:auto}.passed{color:#070}.partial{color:#a60}.bad{color:#b00}</style></head><body>",
+    parts = [(f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{e(a.name)}: feedback</title>"
+              "<style>body{font-family:sans-serif;max-width:60em;margin:auto}pre{background:#f4f4f4;padding:.5em;"
+              "overflow-x:auto}.passed{color:#070}.partial{color:#a60}.bad{color:#b00}</style></head><body>"),
              f"<h1>{e(a.name)}</h1><p><b>{r['score']:g} / {r['max']:g} points</b></p>"]
     if r["notes"]:
         parts.append("<ul>" + "".join(f"<li>{e(n)}</li>" for n in r["notes"]) + "</ul>")

@@ -27,13 +27,15 @@ import sys
 import types
 
 import numpy
-import numpy.linalg  # noqa: F401  (loaded before the snapshot: tests use them)
-import numpy.random  # noqa: F401
+import numpy.linalg  # loaded before the snapshot: the tests use them
+import numpy.random
 
 MAX_MESSAGE = 1000
 
 
-def main():  # noqa: C901 (one closure on purpose: no secret is reachable from a module global)
+def main():
+    # one function on purpose: its locals (the result channel, the nonce) are reachable from no
+    # module global, and student code cannot inspect frames
     result_fd = int(sys.argv[1])
     import resource
     for arg in sys.argv[2:]:           # RLIMIT_CPU=120 ...: set before any student code, hard limits
@@ -160,6 +162,8 @@ def main():  # noqa: C901 (one closure on purpose: no secret is reachable from a
     violations = []
     trusted = [False]
     blocked_attrs = {"tb_frame", "gi_frame", "cr_frame", "ag_frame", "f_back"}
+    blocked_setattrs = {"__code__", "__defaults__", "__kwdefaults__", "__globals__"}
+    blocked_imports = {"ctypes", "_ctypes", "cffi", "_cffi_backend"}
     blocked_events = {"sys._getframe", "sys._current_frames", "sys.settrace", "sys.setprofile", "sys.addaudithook",
                       "gc.get_objects", "gc.get_referrers", "gc.get_referents", "os.fork", "os.forkpty", "os.system",
                       "os.posix_spawn", "os.spawn", "os.exec", "subprocess.Popen", "pty.spawn", "socket.__new__"}
@@ -167,16 +171,13 @@ def main():  # noqa: C901 (one closure on purpose: no secret is reachable from a
     def hook(event, args):
         if trusted[0]:
             return
-        bad = event in blocked_events or event.startswith("ctypes.")
-        if event == "object.__getattr__" and _len(args) > 1 and args[1] in blocked_attrs:
-            bad = True
-        elif event == "object.__setattr__" and _len(args) > 1 and args[1] in ("__code__", "__defaults__",
-                                                                              "__kwdefaults__", "__globals__"):
-            bad = True
-        elif event == "import" and args and args[0] in ("ctypes", "_ctypes", "cffi", "_cffi_backend"):
-            bad = True
-        elif event in ("open", "os.listdir", "os.scandir") and args and _str(args[0]).startswith("/proc"):
-            bad = True
+        first = args[0] if args else None
+        second = args[1] if _len(args) > 1 else None
+        bad = (event in blocked_events or event.startswith("ctypes.")
+               or (event == "object.__getattr__" and second in blocked_attrs)
+               or (event == "object.__setattr__" and second in blocked_setattrs)
+               or (event == "import" and first in blocked_imports)
+               or (event in ("open", "os.listdir", "os.scandir") and _str(first).startswith("/proc")))
         if bad:
             violations.append(event if event != "object.__getattr__" else f"{event} {args[1]}")
             raise RuntimeError(f"blocked by the grader: {event}")

@@ -53,8 +53,8 @@ def find_notebook(folder: Path, assignment: str) -> tuple[Path | None, list[str]
         path = max(pick, key=lambda p: p.stat().st_mtime)
         return path, [f"renamed notebook: graded {path.relative_to(folder)} (expected {assignment}.ipynb)"]
     if found:
-        return None, [f"no notebook named {assignment}.ipynb, and {len(found)} other notebooks "
-                      f"({', '.join(p.name for p in found[:5])}): which one to grade is unclear"]
+        return None, [(f"no notebook named {assignment}.ipynb, and {len(found)} other notebooks "
+                       f"({', '.join(p.name for p in found[:5])}): which one to grade is unclear")]
     return None, [f"no notebook in the submission (expected {assignment}.ipynb)"]
 
 
@@ -226,8 +226,8 @@ def grade(job: Job) -> dict:
             raise ValueError(f"the notebook is {path.stat().st_size // 2**20} MB (limit {MAX_NOTEBOOK_BYTES // 2**20} MB)")
         nb = json.loads(path.read_text(encoding="utf-8"))
         if not isinstance(nb, dict):
-            raise ValueError("not a notebook")
-    except (OSError, ValueError) as e:
+            raise TypeError("not a notebook")
+    except (OSError, ValueError, TypeError) as e:
         reason = f"the notebook {path.name} cannot be read: {str(e)[:200]}"
         result["notes"].append(reason)
         result["cells"] = {t.grade_id: cell_result(t, "missing", message=reason) for t in a.tests}
@@ -254,10 +254,9 @@ def grade(job: Job) -> dict:
                         tests=[{"grade_id": t.grade_id, "statements": t.statements} for t in pending])
         run = HarnessRun(job, run_plan)
         current, deadline = None, [min(time.monotonic() + job.limits.load_seconds, cap_at)]
-        by_id = {t.grade_id: t for t in pending}
         problem = None
         try:
-            for frame in run.frames(lambda: deadline[0]):
+            for frame in run.frames(lambda d=deadline: d[0]):
                 kind = frame.get("t")
                 if kind == "loaded":
                     load_info = frame
@@ -282,8 +281,7 @@ def grade(job: Job) -> dict:
                     break
                 elif kind == "timeout":
                     if time.monotonic() >= cap_at:
-                        problem = ("timeout", f"the submission's time cap ({job.limits.submission_seconds:g} s) "
-                                   f"ran out")
+                        problem = ("timeout", f"the submission's time cap ({job.limits.submission_seconds:g} s) ran out")
                     elif current is None:
                         problem = ("timeout", f"loading your code took over {job.limits.load_seconds:g} s")
                     else:

@@ -103,7 +103,7 @@ def available() -> tuple[bool, str]:
         return False, "bubblewrap (bwrap) is not installed (Debian/Ubuntu: apt-get install bubblewrap)"
     probe = bwrap_command(HARNESS.parent, None, ["--probe"])
     try:
-        proc = subprocess.run(probe, capture_output=True, text=True, timeout=60)
+        proc = subprocess.run(probe, capture_output=True, text=True, timeout=60, check=False)
     except (OSError, subprocess.TimeoutExpired) as e:
         return False, f"bubblewrap does not start: {e}"
     if proc.returncode != 0 or "sandbox-ok" not in proc.stdout:
