@@ -186,6 +186,19 @@ def test_endless_loop_is_cut_once_and_not_run_again(graded):
     assert r["seconds"] < 3 * CELL_TIMEOUT + 15, r["seconds"]           # one timeout, not one per cell
 
 
+def test_submission_time_cap_bounds_a_whole_submission(graded, course):
+    names = list(A)
+    course_a = contract.load_course(course)
+    a = "02_forward_propagation"
+    job = runner.Job(course, course_a[a], [course_a[n] for n in names[:1]],
+                     [f for n in names[2:] for f in course_a[n].functions],
+                     course / "grades" / "sandbox-lib" / a, "endless_loop", course / "submitted" / "endless_loop" / a,
+                     sandbox.Limits(cell_seconds=30, submission_seconds=2))
+    r = runner.grade(job)
+    assert all(c["status"] == "timeout" and "time cap" in c["message"] for c in r["cells"].values()), r["cells"]
+    assert r["seconds"] < 15, r["seconds"]
+
+
 def test_crash_and_empty_folder_are_zeros_with_a_reason(graded):
     got = cells(graded, "crash", A[3])
     assert got["test_sigmoid_backward"]["status"] == "kernel-died", got
