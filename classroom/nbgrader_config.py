@@ -7,7 +7,9 @@ c.CourseDirectory.course_id = "dnn-from-scratch"
 c.CourseDirectory.db_url = "sqlite:///gradebook.db"
 # what a student sees where a solution was
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
-# the cat classifier trains two networks for a minute or so; leave room on a slow machine
+# Only for nbgrader's own autograde/validate (kernels running whole notebooks): the cat classifier
+# trains two networks for a minute or so. classroom/grade.py does not use it: it runs only the
+# graded test cells, 10 s per cell (--cell-timeout), 90 s per submission (--submission-timeout).
 c.Execute.timeout = 900
 # the student edition of dnn_utils.py (source/<assignment>/dnn_utils.py) is copied over
 # whatever a student submits, so every submission is graded with the same helpers
