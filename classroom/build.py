@@ -97,6 +97,12 @@ def with_hidden_tests(source: str, grade_id: str, points: int, hidden: str) -> s
                           + "\n    ### END HIDDEN TESTS", 1)
 
 
+GRADING_NOTE = ("*How this assignment is graded: only the graded test cells run, each against your own "
+                "functions (the cells you fill in), with a limit of 10 seconds per cell; the earlier "
+                "steps of the course are the reference versions, so a mistake is paid for once.*")
+GRADING_NOTE_FOR = {"06_cat_classifier": " *The training cells (the two cat models) are not run at grading time.*"}
+
+
 def assignment_notebook(nb, assignment: str):
     """The nbgrader source notebook of an assignment, from its reading-edition notebook."""
     points, hidden = classroom_material(assignment)
@@ -120,6 +126,7 @@ def assignment_notebook(nb, assignment: str):
     unused = sorted(set(points) - seen)
     if unused:
         raise ValueError(f"classroom/hidden/{assignment}.py names test cells that notebooks/ lacks: {unused}")
+    nb.cells.insert(1, nbformat.v4.new_markdown_cell(GRADING_NOTE + GRADING_NOTE_FOR.get(assignment, "")))
     return nb
 
 

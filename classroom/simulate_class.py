@@ -45,15 +45,22 @@ def answered(course: Path, a: str, edits: dict[str, str] | None = None, replace:
     edits: {old: new} text edits of the answers; replace: {grade_id: new cell source}."""
     nb = _nb(course / "release" / a / f"{a}.ipynb")
     answers = contract.load_assignment(course, a).solutions
+    done = set()
     for cell in nb["cells"]:
         gid = contract.nbgrader_meta(cell).get("grade_id")
         if contract.nbgrader_meta(cell).get("solution") and gid in answers:
             src = answers[gid]
             for old, new in (edits or {}).items():
-                src = src.replace(old, new)
+                if old in src:
+                    src = src.replace(old, new)
+                    done.add(old)
             if replace and gid in replace:
                 src = replace[gid]
             cell["source"] = src
+    missing = set(edits or {}) - done
+    if missing:  # the answers changed: this kind of submission would silently be a correct one
+        raise ValueError(f"simulate_class: the answers of {a} no longer contain {sorted(missing)}; "
+                         f"update this kind of submission")
     return nb
 
 
@@ -121,12 +128,10 @@ def kinds(course: Path) -> dict:
         "bug_A_prev": bug("02_forward_propagation", "AL, cache = linear_activation_forward(A, ",
                           "AL, cache = linear_activation_forward(A_prev, "),
         "bug_Z_lt_0": bug("04_backward_propagation", "dZ = dA * (Z > 0)", "dZ = np.array(dA, copy=True)\n    dZ[Z < 0] = 0"),
-        "bug_no_1_over_m": bug("04_backward_propagation", "dW = (dZ / m) @ A_prev.T", "dW = dZ @ A_prev.T"),
+        "bug_no_1_over_m": bug("04_backward_propagation", "dW = dZ @ A_prev.T / m", "dW = dZ @ A_prev.T"),
         "partial_dtype": bug("01_initialization", ".astype(dtype)", ""),
         "draft_above": {"02_forward_propagation": lambda c: with_draft(c)},
-        "helper": {"01_initialization": lambda c: answered(c, "01_initialization", {
-            "    dims = check_layer_dims(layer_dims)": "    dims = _my_dims(layer_dims)"},
-            replace=None) if False else with_helper(c)},
+        "helper": {"01_initialization": lambda c: with_helper(c)},
         "cheat_transformer": {"04_backward_propagation": lambda c: cheat_all(c, "04_backward_propagation",
             "get_ipython().input_transformers_cleanup.append(lambda lines: ['pass\\n'])\n")},
         "cheat_run_cell": {"05_update_parameters": lambda c: cheat_all(c, "05_update_parameters",
@@ -201,8 +206,11 @@ def with_helper(course: Path, inside: bool = True) -> dict:
     """A correct 01 that uses its own helper, defined in the solution cell or in a cell of its own."""
     a = "01_initialization"
     src = contract.load_assignment(course, a).solutions["initialize_parameters"]
-    src = src.replace("std = np.sqrt(1.0 / n_prev)", "std = _xavier(n_prev)")
-    helper = "def _xavier(n_prev):\n    return np.sqrt(1.0 / n_prev)\n"
+    old = "std = np.sqrt(1 / layer_dims[l - 1])"
+    if old not in src:
+        raise ValueError(f"simulate_class: the answer of initialize_parameters no longer contains {old!r}")
+    src = src.replace(old, "std = _xavier(layer_dims[l - 1])")
+    helper = "def _xavier(n_prev):\n    return np.sqrt(1 / n_prev)\n"
     nb = answered(course, a, replace={"initialize_parameters": src + ("\n\n\n" + helper if inside else "")})
     if not inside:
         nb["cells"].insert(1, {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
