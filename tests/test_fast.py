@@ -443,3 +443,29 @@ def test_layout_sweep_runs(capsys):
     rows = [line.split() for line in capsys.readouterr().out.splitlines()[2:]]
     assert [row[0] for row in rows] == ["5", "9"] and all(len(row) == 4 for row in rows)
     assert [(m, f > 0, c > 0) for m, f, c in sweep.sweep([3], np.float32, 1)] == [(3, True, True)]
+
+
+def test_bench_training_smoke(capsys, tmp_path):
+    """benchmarks/bench_training.py --quick on tiny random data prints a row per (dtype, m)."""
+    bench = load("bench_training")
+    assert bench.main(["--quick", "--synthetic", "300", "--sizes", "30", "290", "--iterations", "12",
+                       "--dtype", "both", "--no-torch"]) == 0
+    rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("| float")]
+    assert [row.split("|")[1:4] for row in rows] == [
+        [" float64 ", " 30 ", " span "], [" float64 ", " 290 ", " weights "],
+        [" float32 ", " 30 ", " span "], [" float32 ", " 290 ", " weights "]]
+    readme = tmp_path / "README.md"
+    readme.write_text(f"before\n{bench.START}\nold\n{bench.END}\nafter\n")
+    bench.write_readme("new table", readme)
+    assert readme.read_text() == f"before\n{bench.START}\nnew table\n{bench.END}\nafter\n"
+    (tmp_path / "plain.md").write_text("no markers\n")
+    with pytest.raises(ValueError, match="markers"):
+        bench.write_readme("x", tmp_path / "plain.md")
+
+
+def test_bench_training_crossover_and_extrapolation():
+    bench = load("bench_training")
+    assert bench.crossover(np.float64, 2500) == 12288 - 2 * 20
+    assert bench.crossover(np.float32, 2500) == 4743
+    # stopped after 4 iterations: first iteration ends at 3 s (setup + 1), then 1 s each
+    assert bench.extrapolate(0.0, [3.0, 4.0, 5.0, 6.0], 10) == 3.0 + 9 * 1.0
