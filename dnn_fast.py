@@ -14,7 +14,7 @@ import numpy as np
 from dnn_utils import relu, relu_backward, sigmoid
 
 __all__ = ["train", "training_step", "span_step", "SpanFirstLayer", "form_costs", "choose_form",
-           "FORMS"]
+           "gram", "gram_blocks", "FORMS"]
 
 #: The two ways train can carry the first layer: W1 itself, or the coefficients C of W1 = W1_0 + C·X.T
 FORMS = ("weights", "span")
