@@ -531,8 +531,7 @@ def main(argv=None):
     print("\nratios: × its floor = weights form / GEMM floor x T; × faster = textbook / dnn_utils; "
           "× PyTorch = dnn_utils / PyTorch")
     if args.write:
-        command = "python benchmarks/bench_training.py --write" + (
-            f" --threads {args.threads}" if args.threads else "")
+        command = "python benchmarks/bench_training.py " + " ".join(sys.argv[1:] if argv is None else argv)
         write_readme(f"{header}\n\n`{command}`:\n\n{text}", README)
         print(f"written into {README}")
     if limiter is not None:
