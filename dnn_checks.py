@@ -197,7 +197,9 @@ def inputs_of_update_parameters(parameters, grads, learning_rate):
 
 
 def inputs_of_L_layer_model(X, Y, layers_dims, learning_rate, num_iterations, print_cost,
-                            init, seed, dtype, print_every, fast):
+                            init, seed, dtype, print_every, fast, form="auto"):
+    if form not in ("auto", "weights", "span"):
+        raise ValueError(f"form must be 'auto', 'weights' or 'span', found {form!r}")
     dims = check_layer_dims(layers_dims)
     check_matrix("X", X)
     check_labels(Y, X.shape[1])

@@ -13,10 +13,50 @@ import numpy as np
 
 from dnn_utils import relu, relu_backward, sigmoid
 
-__all__ = ["train", "training_step"]
+__all__ = ["train", "training_step", "span_step", "SpanFirstLayer", "form_costs", "choose_form",
+           "gram", "gram_blocks", "FORMS"]
+
+#: The two ways train can carry the first layer: W1 itself, or the coefficients C of W1 = W1_0 + C·X.T
+FORMS = ("weights", "span")
 
 
-def train(X, Y, parameters, learning_rate, num_iterations, progress):
+def form_costs(n_x, m, n1, num_iterations, itemsize=8):
+    """The cost of a whole training in each form of the first layer, and the span form's extra memory.
+
+    Only what differs between the two forms is counted: the first layer's big products.
+      weights: per iteration Z1 = W1·X and dW1 = dZ1·X.T, 2·n1·n_x·m flops each.
+      span:    once G = X.T·X (n_x·m·m flops: a symmetric product, each pair summed once),
+               Z1_0 = W1_0·X and at the end W1 = W1_0 + C·X.T (2·n1·n_x·m each);
+               per iteration C·G (2·n1·m·m).
+    The span form works in float64 (SpanFirstLayer). For float32 data (itemsize 4) its flops
+    count double, as float64 products run at about half the float32 rate, and G is summed
+    from float64 blocks of X (still symmetric, n_x·m·m).
+    Its extra memory, in bytes: G, Z1_0 and C in float64, and for float32 data the blocks
+    that making G and W1 needs (gram_blocks).
+
+    Returns {"weights": cost, "span": cost, "span bytes": bytes, "X bytes": n_x·m·itemsize};
+    a cost is in flops of the training dtype.
+    """
+    n_x, m, n1, T, itemsize = int(n_x), int(m), int(n1), int(num_iterations), int(itemsize)
+    weights = T * 4 * n1 * n_x * m
+    span_bytes = 8 * (m * m + 2 * n1 * m)
+    if itemsize == 8:
+        span = n_x * m * m + 4 * n1 * n_x * m + T * 2 * n1 * m * m
+    else:
+        span = 2 * (n_x * m * m + 4 * n1 * n_x * m + T * 2 * n1 * m * m)
+        span_bytes += 8 * gram_blocks(n_x, m) * m + 8 * m * m  # a float64 block of X, Xb.T·Xb
+    return {"weights": weights, "span": span, "span bytes": span_bytes, "X bytes": n_x * m * itemsize}
+
+
+def choose_form(n_x, m, n1, num_iterations, itemsize=8):
+    """"span" where its whole training costs less (form_costs) and its extra memory is at most X's; else "weights"."""
+    cost = form_costs(n_x, m, n1, num_iterations, itemsize)
+    if cost["span"] < cost["weights"] and cost["span bytes"] <= cost["X bytes"]:
+        return "span"
+    return "weights"
+
+
+def train(X, Y, parameters, learning_rate, num_iterations, progress, *, form="auto"):
     """Run `num_iterations` steps of full-batch gradient descent on `parameters`.
 
     Arguments:
@@ -27,18 +67,101 @@ def train(X, Y, parameters, learning_rate, num_iterations, progress):
     progress -- called as progress(i, AL) after the forward pass of iteration i, with
                 AL (1, m) computed from the parameters before that iteration's update
                 (dnn_utils.TrainingProgress: costs, printing, divergence)
+    form -- "auto" (choose_form decides), "weights" (carry W1, training_step) or
+            "span" (carry C with W1 = W1_0 + C·X.T, span_step; W1 is formed at the end)
 
     Returns:
     parameters -- the trained dict
     """
+    if form not in ("auto",) + FORMS:
+        raise ValueError(f"form must be 'auto', 'weights' or 'span', found {form!r}")
     # X stored example by example (Fortran order: the n_x values of one example contiguous,
     # as flatten_images makes it). OpenBLAS runs both big products, W1·X and dZ1·X.T,
     # faster in this layout, and a float64 X from flatten_images is used without a copy.
     X = np.asfortranarray(X)
+    if form == "auto":
+        form = choose_form(X.shape[0], X.shape[1], parameters["W1"].shape[0], num_iterations,
+                           X.dtype.itemsize)
+    if form == "weights" or num_iterations == 0:
+        for i in range(num_iterations):
+            AL = training_step(X, Y, parameters, learning_rate)
+            progress(i, AL)
+        return parameters
+    span = SpanFirstLayer(X, parameters["W1"])
     for i in range(num_iterations):
-        AL = training_step(X, Y, parameters, learning_rate)
+        AL = span_step(span, Y, parameters, learning_rate)
         progress(i, AL)
+    parameters["W1"] = span.weights()
     return parameters
+
+
+class SpanFirstLayer:
+    """The first layer carried in the span of the examples: W1 = W1_0 + C·X.T.
+
+    Every gradient dW1 = dZ1·X.T / m is a combination of the examples (the columns of X),
+    so gradient descent keeps W1 - W1_0 of the form C·X.T, C of shape (n1, m). Then
+        Z1 = W1·X = W1_0·X + C·(X.T·X) = Z1_0 + C·G,
+    and the update W1 -= α/m · dZ1·X.T is C -= α/m · dZ1. G (m x m) and Z1_0 (n1 x m) are
+    computed once, here; notebook 08 proves this and measures it.
+
+    G, Z1_0 and C are kept in float64 whatever X's dtype. With all-positive data such as
+    pixels, G's entries are all large and positive while C's columns nearly cancel, so
+    C·G rounded in float32 loses digits the textbook's W1·X does not: measured, float32
+    training in the span form with float32 G, C, Z1_0 drifted up to 4e-4 (relative) from
+    the textbook's float32 iterates in 60 iterations; in float64 it agrees to the
+    textbook's own float32 rounding. Z1 is handed to the rest of the step in X's dtype.
+
+    Attributes: X (n_x, m), W1_0 (n1, n_x), G = X.T·X (m, m), Z1_0 = W1_0·X (n1, m), C (n1, m).
+    """
+
+    def __init__(self, X, W1):
+        self.X, self.W1_0 = X, W1
+        self.G = gram(X)
+        self.Z1_0 = (X.T @ W1.T).T.astype(np.float64, copy=False)  # = W1_0·X, as training_step makes it
+        self.C = np.zeros((W1.shape[0], X.shape[1]), dtype=np.float64)
+
+    def Z1(self, b1):
+        """Z1 = W1·X + b1 = Z1_0 + C·G + b1, in a new array of X's dtype."""
+        Z1 = self.C @ self.G
+        Z1 += self.Z1_0
+        Z1 += b1
+        return Z1 if self.X.dtype == np.float64 else Z1.astype(self.X.dtype)
+
+    def weights(self):
+        """W1 = W1_0 + C·X.T, in a new array of W1_0's dtype."""
+        if self.X.dtype == np.float64:
+            W1 = self.C @ self.X.T
+            W1 += self.W1_0
+            return W1
+        W1 = self.W1_0.copy()
+        rows = gram_blocks(*self.X.shape)
+        for start in range(0, self.X.shape[0], rows):
+            Xb = self.X[start:start + rows].astype(np.float64)
+            W1[:, start:start + rows] += self.C @ Xb.T
+        return W1
+
+
+def gram_blocks(n_x, m):
+    """Rows per block: gram and SpanFirstLayer.weights copy float32 X to float64 1/16 of its rows at a time."""
+    return -(-int(n_x) // 16)
+
+
+def gram(X):
+    """G = X.T·X, (m, m), in float64.
+
+    float64 X: numpy's X.T @ X (it sees the two operands are one matrix and sums each pair once).
+    float32 X: the same symmetric product of float64 copies of blocks of rows of X
+    (gram_blocks), G = Σ_blocks Xb.T·Xb, so that the float64 temporary stays 1/16 of X.
+    """
+    if X.dtype == np.float64:
+        return X.T @ X
+    n_x, m = X.shape
+    rows = gram_blocks(n_x, m)
+    G = np.zeros((m, m), dtype=np.float64)
+    for start in range(0, n_x, rows):
+        Xb = np.ascontiguousarray(X[start:start + rows], dtype=np.float64)
+        G += Xb.T @ Xb  # one matrix with its own transpose: numpy sums each pair once
+    return G
 
 
 def training_step(X, Y, parameters, learning_rate):
@@ -50,7 +173,7 @@ def training_step(X, Y, parameters, learning_rate):
         grads = L_model_backward(AL, Y, caches)
         update_parameters(parameters, grads, learning_rate)
 
-    The numbers agree up to rounding (tests/test_performance.py). It is faster because it
+    The numbers agree up to rounding (tests/test_fast.py). It is faster because it
     leaves out what those functions need as teaching tools and the loop does not: their
     input checks (L_layer_model checked X and Y and made the parameters), the caches and
     the grads dict (each W[l] is updated as soon as its gradient is known; the dict then holds
@@ -62,32 +185,58 @@ def training_step(X, Y, parameters, learning_rate):
       it runs 1.3-1.5x faster in float32, as fast in float64 on one thread, and with two
       threads it does not stall the way W1·X can on a busy machine (benchmarks/).
     """
+    W1, b1 = parameters["W1"], parameters["b1"]
+    Z1 = (X.T @ W1.T).T + b1  # = W1·X + b1, in the order OpenBLAS runs fastest
+
+    def update_first(dZ1):
+        # W[1] - α·dW[1] (dZ1 carries α/m), summed into the product's own new array, which
+        # replaces W[1]. Writing over W[1] in place, just after both BLAS threads read it,
+        # costs up to 1 ms more per iteration on a 2-core machine (benchmarks/README.md).
+        W1_new = (-dZ1) @ X.T
+        W1_new += W1
+        parameters["W1"] = W1_new
+
+    return _step(Z1, X, Y, parameters, learning_rate, update_first)
+
+
+def span_step(span, Y, parameters, learning_rate):
+    """training_step with the first layer in the span form (SpanFirstLayer): the same iterate.
+
+    Z1 = Z1_0 + C·G + b1 instead of W1·X + b1, and C -= α/m · dZ1 instead of
+    W1 -= α/m · dZ1·X.T; parameters["W1"] is not read or changed (span.weights() forms it).
+    """
+    Z1 = span.Z1(parameters["b1"])
+
+    def update_first(dZ1):
+        span.C -= dZ1  # dZ1 carries α/m: C -= α/m · dZ[1]
+
+    return _step(Z1, None, Y, parameters, learning_rate, update_first)
+
+
+def _step(Z1, X, Y, parameters, learning_rate, update_first):
+    """The iteration from Z1 = W1·X + b1 on; update_first(α/m · dZ1) updates the first layer's weights."""
     L = len(parameters) // 2
-    m = X.shape[1]
+    m = Z1.shape[1]
     # forward: Z[l] = W[l]·A[l-1] + b[l]; A[l] = relu(Z[l]), sigmoid for the output layer
-    A, Z = [X], [None]
-    for l in range(1, L + 1):
+    A, Z = [X], [None, Z1]
+    A.append(relu(Z1)[0] if L > 1 else sigmoid(Z1)[0])
+    for l in range(2, L + 1):
         W, b = parameters["W" + str(l)], parameters["b" + str(l)]
-        if l == 1:
-            Z.append((X.T @ W.T).T + b)  # = W1·X + b1, in the order OpenBLAS runs fastest
-        else:
-            Z.append(W @ A[l - 1] + b)
+        Z.append(W @ A[l - 1] + b)
         A.append(relu(Z[l])[0] if l < L else sigmoid(Z[l])[0])
     AL = A[L]
     # backward and update, output layer first; here dZ stands for α/m · dZ[l]
     # dZ[L] = AL - Y (sigmoid followed by cross-entropy); a Python float keeps float32 in float32
     dZ = (AL - Y) * (float(learning_rate) / m)
-    for l in range(L, 0, -1):
+    for l in range(L, 1, -1):
         W, b = parameters["W" + str(l)], parameters["b" + str(l)]
-        if l > 1:
-            dA_prev = W.T @ dZ  # dA[l-1] = W[l].T·dZ[l], with W[l] before its update
-        # W[l] - α·dW[l], dW[l] = dZ[l]·A[l-1].T / m, summed into the product's own new array,
-        # which replaces W[l]. Writing over W[l] in place, just after both BLAS threads read it,
-        # costs up to 1 ms more per iteration on a 2-core machine (benchmarks/README.md).
+        dA_prev = W.T @ dZ  # dA[l-1] = W[l].T·dZ[l], with W[l] before its update
+        # W[l] - α·dW[l], dW[l] = dZ[l]·A[l-1].T / m, into a new array that replaces W[l]
         W_new = (-dZ) @ A[l - 1].T
         W_new += W
         parameters["W" + str(l)] = W_new
         b -= np.sum(dZ, axis=1, keepdims=True)  # b[l] -= α·db[l], db[l] = Σ_columns dZ[l] / m
-        if l > 1:
-            dZ = relu_backward(dA_prev, Z[l - 1])  # dZ[l-1] = dA[l-1]·relu'(Z[l-1])
+        dZ = relu_backward(dA_prev, Z[l - 1])  # dZ[l-1] = dA[l-1]·relu'(Z[l-1])
+    update_first(dZ)
+    parameters["b1"] -= np.sum(dZ, axis=1, keepdims=True)
     return AL

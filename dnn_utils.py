@@ -644,7 +644,7 @@ class TrainingProgress:
 
 @checked
 def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, print_cost=False,
-                  *, init="xavier", seed=1, dtype=np.float64, print_every=100, fast=True):
+                  *, init="xavier", seed=1, dtype=np.float64, print_every=100, fast=True, form="auto"):
     """Train [LINEAR -> RELU] * (L-1) -> LINEAR -> SIGMOID by full-batch gradient descent.
 
     Arguments:
@@ -659,6 +659,8 @@ def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, 
     dtype -- np.float64, or np.float32
     fast -- True (default): run the iterations with dnn_fast.train, which gives the same
             parameters sooner; False: the course's loop of the four functions above
+    form -- with fast=True, how dnn_fast carries the first layer: "auto", "weights" or "span"
+            (notebook 08)
 
     Returns:
     parameters -- the learnt dict "W1", "b1", ..., "WL", "bL"
@@ -675,7 +677,8 @@ def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, 
         if fast:
             # the same iterates, computed faster (dnn_fast.py)
             import dnn_fast
-            parameters = dnn_fast.train(X, Y, parameters, learning_rate, num_iterations, progress)
+            parameters = dnn_fast.train(X, Y, parameters, learning_rate, num_iterations, progress,
+                                         form=form)
         else:
             # the course's loop
             for i in range(num_iterations):

@@ -1,38 +1,30 @@
-"""How fast does dnn_utils train, next to a textbook version, the BLAS floor and PyTorch?
+"""How long does the whole training of the course's model take: dnn_utils, the textbook, PyTorch?
 
 The course's model [12288, 20, 7, 5, 1] is trained by full-batch gradient descent on
-64x64x3 cat / non-cat images. Almost all the work of one iteration is two matrix
-products with the input X (n_x = 12288 rows, m columns):
+64x64x3 cat / non-cat images for 2500 iterations, learning rate 0.0075. For each dtype
+(float64, float32) and m = 209, 2090, 8360 and the crossover (the largest m at which
+dnn_fast's cost model still takes the span form), this script times, in one run:
 
-    forward   Z1  = W1 · X      (20 x 12288) @ (12288 x m)
-    backward  dW1 = dZ1 · X.T   (20 x m) @ (m x 12288)
+* dnn_utils.L_layer_model as a learner calls it (form="auto"), setup included: input
+  checks, initialization, X in the training dtype, and for the span form G = X.T·X and
+  Z1_0 = W1_0·X (dnn_fast.SpanFirstLayer), and forming W1 at the end;
+* the same with form="weights" (the fused step on W1 itself, the path before the span form);
+* the GEMM floor of the weights form: Z1 = W1·X and dW1 = dZ1·X.T alone, the fastest of
+  four ways (X's two layouts, Z1's two forms), x 2500;
+* the textbook version below (the course's algorithm written plainly);
+* the same model in PyTorch (same data, initial parameters, learning rate, dtype and
+  threads; autograd, manual gradient descent), if torch can be imported;
 
-that is 2 · 2 · 20 · 12288 · m flops, about 205 MFLOP at m = 209. Their time, measured
-alone in the same run, is the "GEMM floor": no implementation can beat it by much.
+and prints totals in seconds and the ratios, and the span form's extra memory (G, Z1_0, C)
+as a fraction of X. How totals are measured: where a full 2500-iteration run would be long,
+a run is stopped after k iterations (the times of its progress calls are recorded):
+total = time to the first iteration's end (setup + 1 iteration) + 2499 x the median time of
+one of the next iterations (+ forming W1, timed alone, for the span form). The table says
+how many iterations were really run ("ran").
 
-The floor is timed in every way of computing the two products that dnn_utils could use,
-and the fastest is reported, so the ratio to it is never flattered by a slow layout:
-X stored feature by feature (C order) or example by example (F order, as flatten_images
-makes it and L_layer_model trains on it), times Z1 computed as W1 · X or as the transpose
-of X.T · W1.T (the two call OpenBLAS differently; L_layer_model uses the second, which is
-faster in float32). dW1 is dZ1 · X.T with dZ1 in C order, as L_layer_model's step makes it:
-its other forms, the transpose of X · dZ1.T (about 2x slower in float64) and products into
-a preallocated `out=` buffer, were never faster in the exploration behind this choice.
-
-This script prints, for each dtype and for m = 209, 2090 and 8360 examples:
-
-* ms per iteration of dnn_utils.L_layer_model and the GFLOP/s achieved;
-* the ratio to the GEMM floor;
-* the ratio to the textbook implementation below (the course's algorithm written plainly);
-* the ratio to the same model in PyTorch, if torch can be imported;
-* the peak extra memory one training iteration allocates (tracemalloc), as a fraction of X;
-* a check that dnn_utils and the textbook version give the same gradients and costs.
-
-Every time is the median of --repeats runs, the competitors measured in turn (round robin,
-each round starting one further along), so a load change on a shared machine hits them alike. Usage:
-
-    python benchmarks/bench_training.py            # the full table, about 3 minutes
-    python benchmarks/bench_training.py --quick    # a smoke test: m = 209, few repeats
+    python benchmarks/bench_training.py            # the full table, about 10 minutes
+    python benchmarks/bench_training.py --write    # ... and write it into benchmarks/README.md
+    python benchmarks/bench_training.py --quick    # a smoke test: m = 209, float64, few iterations
 
 PyTorch is not a dependency of the project; run the script with a Python that has it
 (e.g. a separate virtual environment) to get the PyTorch columns.
@@ -49,7 +41,6 @@ import statistics
 import sys
 import tempfile
 import time
-import tracemalloc
 from pathlib import Path
 
 import numpy as np
@@ -202,6 +193,11 @@ def generated_images(m, seed=1):
     path = ROOT / "datasets" / "make_catvnoncat.py"
     version = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
     cached = cache_dir() / f"catvnoncat_train_{m}_seed{seed}.npz"
+    larger = sorted((int(f.name.split("_")[2]), f) for f in cache_dir().glob(f"catvnoncat_train_*_seed{seed}.npz")
+                    if f.name.split("_")[2].isdigit() and int(f.name.split("_")[2]) >= m)
+    if not cached.is_file() and larger:  # the first m images of a larger cached set (same generator)
+        with np.load(larger[0][1]) as data:
+            return data["x"][:m], data["y"].reshape(1, -1)[:, :m]
     if cached.is_file():
         with np.load(cached) as data:
             if str(data["version"]) != version:
@@ -298,59 +294,10 @@ FLOOR_WAYS = {"C W1·X": ("C", False), "C X.T·W1.T": ("C", True),
               "F W1·X": ("F", False), "F X.T·W1.T": ("F", True)}
 
 
-class SelfTimed:
-    """A task that measures itself: calling it returns the seconds that count."""
-
-    def __init__(self, fn):
-        self.fn = fn
-
-    def __call__(self):
-        return self.fn()
-
-
 def time_once(fn):
-    if isinstance(fn, SelfTimed):
-        return fn()
     t0 = time.perf_counter()
     fn()
     return time.perf_counter() - t0
-
-
-@contextlib.contextmanager
-def before_each_step(hook):
-    """Within the block, L_layer_model calls hook(X) before each iteration, X being what it trains on.
-
-    An iteration of L_layer_model is one call of dnn_fast.training_step; the hook is put in
-    front of it, and taken away again when the block ends.
-    """
-    step = dnn_fast.training_step
-
-    def hooked_step(X_train, *args):
-        hook(X_train)
-        return step(X_train, *args)
-
-    dnn_fast.training_step = hooked_step
-    try:
-        yield
-    finally:
-        dnn_fast.training_step = step
-
-
-def training_loop_task(X, Y, dtype, iterations, layers_dims=LAYERS_DIMS):
-    """A SelfTimed task: the time of L_layer_model's `iterations` iterations, without its setup.
-
-    The clock starts just before L_layer_model's first iteration and stops when it returns:
-    the loop, its divergence checks and cost computations are timed; the input checks, the
-    initialization and putting X in the training dtype and layout (a copy of X unless it
-    is already float64 in Fortran order: at large m it would swamp the few iterations
-    timed) are not.
-    """
-    def run():
-        starts = []  # the time each iteration starts
-        with before_each_step(lambda X_train: starts.append(time.perf_counter())):
-            dnn_utils.L_layer_model(X, Y, layers_dims, LEARNING_RATE, iterations, dtype=dtype)
-        return time.perf_counter() - starts[0]
-    return SelfTimed(run)
 
 
 def measure(tasks, repeats):
@@ -370,126 +317,172 @@ def measure(tasks, repeats):
     return {k: statistics.median(v) for k, v in times.items()}
 
 
-def iteration_peak_memory(X, Y, dtype, layers_dims=LAYERS_DIMS):
-    """Peak bytes allocated by one iteration of L_layer_model beyond what it held before it.
+README = Path(__file__).resolve().parent / "README.md"
+START, END = "<!-- bench_training:start -->", "<!-- bench_training:end -->"
 
-    tracemalloc sees numpy's allocations. An iteration is one call of dnn_fast.training_step
-    (forward, backward and update): tracemalloc's peak is reset before each, so the setup
-    before the loop (the cast of X, the initialization) is not counted.
 
-    Returns the largest peak of three iterations, and the X that L_layer_model trains
-    on (to report its memory layout).
-    """
-    marks, seen = [], []
+class _Stop(Exception):
+    """Raised by the timed progress callback to end a run after its k iterations."""
 
-    def mark(X_train):
-        marks.append(tracemalloc.get_traced_memory())
-        tracemalloc.reset_peak()
-        seen.append(X_train)
 
-    tracemalloc.start()
+@contextlib.contextmanager
+def timed_progress(times, stop_after=None):
+    """Within the block, L_layer_model's progress records perf_counter() after each iteration's
+    forward pass, and ends the run with _Stop after `stop_after` iterations."""
+    original = dnn_utils.TrainingProgress
+
+    class Timed(original):
+        def __call__(self, i, AL):
+            super().__call__(i, AL)
+            times.append(time.perf_counter())
+            if stop_after is not None and i + 1 >= stop_after:
+                raise _Stop
+
+    dnn_utils.TrainingProgress = Timed
     try:
-        with before_each_step(mark):
-            dnn_utils.L_layer_model(X, Y, layers_dims, LEARNING_RATE, num_iterations=4, dtype=dtype)
-        marks.append(tracemalloc.get_traced_memory())
+        yield
     finally:
-        tracemalloc.stop()
-    # marks[i] = (current at the start of iteration i, peak during iteration i - 1)
-    peak = max(marks[i + 1][1] - marks[i][0] for i in range(1, len(marks) - 1))
-    return peak, seen[0]
+        dnn_utils.TrainingProgress = original
 
 
-def textbook_peak_memory(X, Y, parameters):
-    """Peak bytes allocated by one iteration of the textbook version."""
-    parameters = {k: v.copy() for k, v in parameters.items()}
-    tracemalloc.start()
-    try:
-        start, _ = tracemalloc.get_traced_memory()
-        AL, caches = textbook_forward(X, parameters)
-        grads = textbook_backward(AL, Y, caches)
-        textbook_update(parameters, grads, LEARNING_RATE)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    return peak - start
+def extrapolate(t0, times, T):
+    """Total of a T-iteration run from the progress times of its first k iterations."""
+    steps = np.diff(times)
+    per_iteration = float(np.median(steps)) if len(steps) else times[0] - t0
+    return (times[0] - t0) + (T - 1) * per_iteration
 
 
-def relative_difference(a, b):
-    """||a - b|| / max(||a||, ||b||), 0 if both are zero."""
-    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
-    scale = max(np.linalg.norm(a), np.linalg.norm(b))
-    return 0.0 if scale == 0 else float(np.linalg.norm(a - b) / scale)
+def time_training(X, Y, dtype, form, T, k, layers_dims=LAYERS_DIMS):
+    """Seconds of L_layer_model(X, Y, ..., T iterations, form=form), setup included; k iterations run."""
+    times = []
+    t0 = time.perf_counter()
+    with timed_progress(times, stop_after=k if k < T else None):
+        try:
+            dnn_utils.L_layer_model(X, Y, layers_dims, LEARNING_RATE, T, dtype=dtype, form=form)
+            return time.perf_counter() - t0
+        except _Stop:
+            pass
+    total = extrapolate(t0, times, T)
+    if form_used(X, dtype, form, T, layers_dims) == "span":  # forming W1 = W1_0 + C·X.T, after the loop
+        span = object.__new__(dnn_fast.SpanFirstLayer)
+        span.X = np.asfortranarray(np.asarray(X, dtype=dtype))
+        span.W1_0 = np.zeros((layers_dims[1], X.shape[0]), dtype=dtype)
+        span.C = np.zeros((layers_dims[1], X.shape[1]))
+        t1 = time.perf_counter()
+        span.weights()
+        total += time.perf_counter() - t1
+    return total
 
 
-def compare_one_step(X, Y, layers_dims, seed=1):
-    """Largest relative difference between the textbook's dW, db of one step and those L_layer_model uses.
-
-    L_layer_model's step (dnn_fast.training_step) never stores dW: it subtracts α·dW from W.
-    With α = 1, W - W_after is dW itself.
-    """
-    before = dnn_utils.initialize_parameters(layers_dims, seed=seed)
-    after = {k: v.copy() for k, v in before.items()}
-    dnn_fast.training_step(X, Y, after, 1.0)
-    AL_t, caches_t = textbook_forward(X, before)
-    grads_t = textbook_backward(AL_t, Y, caches_t)
-    return max(relative_difference(before[k] - after[k], grads_t["d" + k]) for k in before)
+def form_used(X, dtype, form, T, layers_dims=LAYERS_DIMS):
+    if form != "auto":
+        return form
+    return dnn_fast.choose_form(X.shape[0], X.shape[1], layers_dims[1], T, np.dtype(dtype).itemsize)
 
 
-def compare_costs(X, Y, layers_dims, num_iterations, seed=1):
-    """Largest |cost difference| between L_layer_model and textbook_model over a run."""
-    _, costs = dnn_utils.L_layer_model(X, Y, layers_dims, LEARNING_RATE, num_iterations, seed=seed)
-    initial = dnn_utils.initialize_parameters(layers_dims, seed=seed)
-    _, costs_t = textbook_model(X, Y, initial, LEARNING_RATE, num_iterations)
-    return max(abs(a - b) for a, b in zip(costs, costs_t)), costs[-1]
+def time_per_iteration(fn, k):
+    """(seconds of fn(k) / k): a loop of k iterations."""
+    t0 = time.perf_counter()
+    fn(k)
+    return (time.perf_counter() - t0) / k
 
 
-def bench_size(X64, Y64, dtype, repeats, block, torch, with_textbook):
-    """Times (seconds per iteration) and memory for one training set and one dtype."""
+def crossover(dtype, T, layers_dims=LAYERS_DIMS):
+    """The largest m at which choose_form takes the span form for the course's model."""
+    n_x, n1 = layers_dims[0], layers_dims[1]
+    lo, hi = 1, 4 * n_x
+    while lo < hi:  # the span form is taken on 1..crossover (memory cap and flops both grow with m)
+        mid = (lo + hi + 1) // 2
+        if dnn_fast.choose_form(n_x, mid, n1, T, np.dtype(dtype).itemsize) == "span":
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def bench_whole(X64, Y64, dtype, T, repeats, torch, layers_dims=LAYERS_DIMS, scale=1.0):
+    """Totals (seconds of a T-iteration training) of every competitor for one training set and dtype."""
     m = X64.shape[1]
-    X = X64.astype(dtype)  # the caller's X in the training dtype, as flatten_images lays it out
-    Y = Y64.astype(dtype)
-    n1 = LAYERS_DIMS[1]
-    initial = dnn_utils.initialize_parameters(LAYERS_DIMS, seed=1, dtype=dtype)
-
-    tasks = {"dnn_utils": training_loop_task(X, Y, dtype, block)}
-    # the floor in both memory layouts of X, features contiguous (C) or examples contiguous (F),
-    # and both forms of Z1
+    X, Y = X64.astype(dtype), Y64.astype(dtype)
+    n1 = layers_dims[1]
+    initial = dnn_utils.initialize_parameters(layers_dims, seed=1, dtype=dtype)
+    k_weights = max(3, min(T, int(scale * 8e4 / m)))
+    k_span = T if m <= 2100 else max(10, min(T, int(scale * 2e5 / m)))
+    auto = form_used(X, dtype, "auto", T, layers_dims)
+    out = {"form": auto, "m": m}
+    runs = {"auto": k_span if auto == "span" else k_weights, "weights": k_weights}
+    tasks = {name: (lambda f=name, k=k: time_training(X, Y, dtype, f, T, k, layers_dims))
+             for name, k in runs.items()}
+    k_text = max(2, k_weights // 2)
+    tasks["textbook"] = lambda: time_per_iteration(
+        lambda k: textbook_model(X, Y, initial, LEARNING_RATE, k), k_text) * T
+    Xf = np.asfortranarray(X)
     for way, (order, transposed) in FLOOR_WAYS.items():
-        tasks["floor " + way] = gemm_floor_task(np.asarray(X, order=order), n1, block, transposed)
-    if with_textbook:
-        tasks["textbook"] = lambda: textbook_model(X, Y, initial, LEARNING_RATE, block)
+        task = gemm_floor_task(np.asarray(X, order=order) if order == "C" else Xf, n1, k_weights, transposed)
+        tasks["floor " + way] = lambda task=task: time_once(task) / k_weights * T
     if torch is not None:
-        tasks["pytorch"] = lambda: torch_model(torch, X, Y, initial, LEARNING_RATE, block)
-    t = measure(tasks, repeats)
-    out = {k: v / block for k, v in t.items()}
-    out["floor layout"] = min(FLOOR_WAYS, key=lambda way: out["floor " + way])
-    out["floor"] = out["floor " + out["floor layout"]]
-    out["memory"], Xt = iteration_peak_memory(X, Y, dtype)
-    out["dnn_utils layout"] = "F" if Xt.flags.f_contiguous else "C" if Xt.flags.c_contiguous else "?"
-    out["X bytes"] = Xt.nbytes
-    if with_textbook:
-        out["textbook memory"] = textbook_peak_memory(X, Y, initial)
-    out["flops"] = model_flops(LAYERS_DIMS, m)
+        tasks["pytorch"] = lambda: time_per_iteration(
+            lambda k: torch_model(torch, X, Y, initial, LEARNING_RATE, k), k_weights) * T
+    times = {name: [] for name in tasks}
+    names = list(tasks)
+    for r in range(repeats):
+        for name in names[r % len(names):] + names[:r % len(names)]:
+            times[name].append(tasks[name]())
+    out.update({name: statistics.median(v) for name, v in times.items()})
+    out["floor"] = min(out["floor " + way] for way in FLOOR_WAYS)
+    out["ran"] = {"auto": runs["auto"], "weights": k_weights, "textbook": k_text}
+    cost = dnn_fast.form_costs(layers_dims[0], m, n1, T, np.dtype(dtype).itemsize)
+    out["span memory / X"] = cost["span bytes"] / cost["X bytes"]
     return out
+
+
+def table(results, torch_version, T):
+    """The markdown table of bench_whole's results."""
+    head = ("| dtype | m | form | dnn_utils | ran | weights form | × its floor | textbook | × faster |"
+            + (" PyTorch | × PyTorch |" if torch_version else "") + " span memory / X |")
+    rows = [head, "|" + "---|" * (head.count("|") - 1)]
+    for (dtype, m), r in results.items():
+        row = (f"| {np.dtype(dtype).name} | {m} | {r['form']} | {r['auto']:.3g} s | {r['ran']['auto']} "
+               f"| {r['weights']:.3g} s | {r['weights'] / r['floor']:.2f} | {r['textbook']:.3g} s "
+               f"| {r['textbook'] / r['auto']:.0f} |")
+        if torch_version:
+            row += f" {r['pytorch']:.3g} s | {r['auto'] / r['pytorch']:.3f} |"
+        row += f" {r['span memory / X']:.2f} |"
+        rows.append(row)
+    return "\n".join(rows)
+
+
+def write_readme(text, readme=README):
+    """Replace the text between the START and END markers of benchmarks/README.md."""
+    content = readme.read_text(encoding="utf-8")
+    if START not in content or END not in content:
+        raise ValueError(f"{readme} has no '{START}' ... '{END}' markers")
+    head, rest = content.split(START, 1)
+    tail = rest.split(END, 1)[1]
+    readme.write_text(f"{head}{START}\n{text}\n{END}{tail}", encoding="utf-8")
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--quick", action="store_true", help="m = 209 only, few repeats: a smoke test")
-    parser.add_argument("--dtype", choices=["float64", "float32", "both"], default="both")
+    parser.add_argument("--quick", action="store_true",
+                        help="m = 209, float64, 100 iterations: a smoke test")
+    parser.add_argument("--dtype", choices=["float64", "float32", "both"], default=None)
+    parser.add_argument("--sizes", type=int, nargs="+", default=None,
+                        help="numbers of examples (default 209 2090 8360 and each dtype's crossover)")
+    parser.add_argument("--iterations", type=int, default=None, help="training length (default 2500)")
     parser.add_argument("--repeats", type=int, default=None,
-                        help="timed runs per measurement, the median is reported (default 5, quick 3)")
-    parser.add_argument("--cost-iterations", type=int, default=2500,
-                        help="length of the run whose costs are compared with the textbook's "
-                             "(default 2500; 0 skips it)")
+                        help="timed runs per measurement, the median is reported (default 3; 1 from m = 8000)")
+    parser.add_argument("--synthetic", type=int, default=None, metavar="N_X",
+                        help="random data with N_X features instead of images (model [N_X, 20, 7, 5, 1])")
     parser.add_argument("--threads", type=int, default=None,
                         help="BLAS threads for numpy (needs threadpoolctl) and torch (default: numpy's)")
     parser.add_argument("--no-torch", action="store_true", help="skip PyTorch even if installed")
+    parser.add_argument("--write", action="store_true", help="write the table into benchmarks/README.md")
     args = parser.parse_args(argv)
-    repeats = args.repeats or (3 if args.quick else 5)
-    sizes = (209,) if args.quick else SIZES
-    dtypes = [np.float64, np.float32] if args.dtype == "both" else [np.dtype(args.dtype).type]
-
+    T = args.iterations or (100 if args.quick else 2500)
+    dtypes = {"float64": [np.float64], "float32": [np.float32], "both": [np.float64, np.float32],
+              None: [np.float64] if args.quick else [np.float64, np.float32]}[args.dtype]
+    layers_dims = LAYERS_DIMS if args.synthetic is None else [args.synthetic] + LAYERS_DIMS[1:]
     limiter = None
     if args.threads:
         try:
@@ -502,77 +495,45 @@ def main(argv=None):
     torch = None if args.no_torch else import_torch()
     if torch is not None:
         torch.set_num_threads(threads or os.cpu_count())
+    header = (f"numpy {np.__version__}, BLAS {blas}, kernel {kernel}, {threads} threads; "
+              f"{os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.2f}; "
+              + (f"PyTorch {torch.__version__}, {torch.get_num_threads()} threads"
+                 if torch is not None else "PyTorch not importable"))
+    print(header)
+    print(f"model {layers_dims}, {T} iterations, learning rate {LEARNING_RATE}")
 
-    print(f"numpy {np.__version__}, BLAS {blas}, kernel {kernel}, {threads} threads; "
-          f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '(unset)')}; "
-          f"{os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.2f}")
-    print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} threads, "
-          f"OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY')}" if torch is not None
-          else "PyTorch not importable: no PyTorch columns")
-    print(f"model {LAYERS_DIMS}, full-batch gradient descent; median of {repeats} runs")
-
-    data = training_sets(sizes)
-    for m, (_, _, source) in data.items():
-        print(f"m = {m}: {source}")
-
-    # Correctness first: the fast module must compute what the textbook computes.
-    X209, Y209, _ = data[min(data)]
-    print(f"\none step, float64: max relative difference of dW, db vs textbook = "
-          f"{compare_one_step(X209, Y209, LAYERS_DIMS):.1e}  (target <= 1e-10)")
-    if not args.quick and args.cost_iterations > 0:
-        t0 = time.perf_counter()
-        diff, last = compare_costs(X209, Y209, LAYERS_DIMS, args.cost_iterations)
-        print(f"{args.cost_iterations} iterations, float64: max |cost difference| vs textbook = {diff:.1e}  "
-              f"(target <= 1e-6; final cost {last:.6f}; {time.perf_counter() - t0:.0f} s)")
+    plan = {}
+    for dtype in dtypes:
+        sizes = args.sizes or ((209,) if args.quick else SIZES + (crossover(dtype, T, layers_dims),))
+        plan[dtype] = sorted(set(sizes))
+    all_sizes = sorted({m for sizes in plan.values() for m in sizes})
+    if args.synthetic is None:
+        data = {m: (X, Y) for m, (X, Y, _) in training_sets(all_sizes).items()}
+    else:
+        rng = np.random.default_rng(1)
+        Xall = rng.random((args.synthetic, max(all_sizes)))
+        Yall = (rng.random((1, max(all_sizes))) < 0.4).astype(np.float64)
+        data = {m: (np.asfortranarray(Xall[:, :m]), Yall[:, :m]) for m in all_sizes}
+    scale = 0.05 if args.quick else 1.0
 
     results = {}
     for dtype in dtypes:
-        for m, (X, Y, _) in data.items():
-            block = max(2, round(20 * 209 / m))  # iterations per timed run: ~0.1 s
-            results[dtype, m] = bench_size(X, Y, dtype, repeats, block, torch, with_textbook=True)
-
-    print("\nms per iteration (median); GFLOP/s of dnn_utils; ratios are time / time")
-    header = (f"{'dtype':8} {'m':>5} {'dnn_utils':>9} {'GFLOP/s':>7} {'floor':>7} {'x floor':>7} "
-              f"{'textbook':>8} {'x faster':>8}")
-    if torch is not None:
-        header += f" {'pytorch':>7} {'x torch':>7}"
-    header += f" {'mem/X':>6} {'textbook mem/X':>14} {'layout':>6}"
-    print(header)
-    for (dtype, m), r in results.items():
-        row = (f"{dtype.__name__:8} {m:5d} {r['dnn_utils'] * 1e3:9.2f} "
-               f"{r['flops'] / r['dnn_utils'] / 1e9:7.1f} {r['floor'] * 1e3:7.2f} "
-               f"{r['dnn_utils'] / r['floor']:7.2f} {r['textbook'] * 1e3:8.2f} "
-               f"{r['textbook'] / r['dnn_utils']:8.2f}")
-        if torch is not None:
-            row += f" {r['pytorch'] * 1e3:7.2f} {r['dnn_utils'] / r['pytorch']:7.2f}"
-        row += (f" {r['memory'] / r['X bytes']:6.3f} {r['textbook memory'] / r['X bytes']:14.3f} "
-                f"{r['dnn_utils layout']:>6}")
-        print(row)
-    print("\nfloor = Z1 = W1·X and dW1 = dZ1·X.T alone, the fastest of X's two layouts "
-          "(C: features contiguous, F: examples contiguous)\nand Z1's two forms, W1·X or (X.T·W1.T).T; "
-          "ms per iteration:")
-    for (dtype, m), r in results.items():
-        ways = ", ".join(f"{way} {r['floor ' + way] * 1e3:6.2f}" for way in FLOOR_WAYS)
-        print(f"  {dtype.__name__:8} m = {m:5d}: {ways}; fastest {r['floor layout']}; "
-              f"L_layer_model: {r['dnn_utils layout']} X.T·W1.T")
-
-    if np.float64 in dtypes and np.float32 in dtypes:
-        print("\nfloat32 speed-up over float64 (time float64 / time float32):")
-        for m in data:
-            r64, r32 = results[np.float64, m], results[np.float32, m]
-            print(f"  m = {m:5d}: dnn_utils {r64['dnn_utils'] / r32['dnn_utils']:.2f}x, "
-                  f"floor {r64['floor'] / r32['floor']:.2f}x")
-    if len(data) > 1:
-        print("\ngrowth from the smallest m (linear = the ratio of the m's):")
-        m0 = min(data)
-        for dtype in dtypes:
-            for m in data:
-                if m == m0:
-                    continue
-                r, r0 = results[dtype, m], results[dtype, m0]
-                print(f"  {dtype.__name__:8} m = {m:5d} ({m / m0:4.1f}x the examples): "
-                      f"time {r['dnn_utils'] / r0['dnn_utils']:5.2f}x, "
-                      f"memory {r['memory'] / r0['memory']:5.2f}x")
+        for m in plan[dtype]:
+            X, Y = data[m]
+            repeats = args.repeats or (1 if m >= 8000 else 3)
+            t0 = time.perf_counter()
+            results[dtype, m] = r = bench_whole(X, Y, dtype, T, repeats, torch, layers_dims, scale)
+            print(f"  {np.dtype(dtype).name} m = {m}: {r['form']} form, {r['auto']:.3g} s "
+                  f"(measured in {time.perf_counter() - t0:.0f} s)", flush=True)
+    text = table(results, torch is not None and torch.__version__, T)
+    print()
+    print(text)
+    print("\nratios: × its floor = weights form / GEMM floor x T; × faster = textbook / dnn_utils; "
+          "× PyTorch = dnn_utils / PyTorch")
+    if args.write:
+        command = "python benchmarks/bench_training.py " + " ".join(sys.argv[1:] if argv is None else argv)
+        write_readme(f"{header}\n\n`{command}`:\n\n{text}", README)
+        print(f"written into {README}")
     if limiter is not None:
         limiter.restore_original_limits()
     return 0
