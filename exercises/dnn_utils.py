@@ -565,7 +565,7 @@ class TrainingProgress:
 
 @checked
 def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, print_cost=False,
-                  *, init="xavier", seed=1, dtype=np.float64, print_every=100, fast=True):
+                  *, init="xavier", seed=1, dtype=np.float64, print_every=100, fast=True, form="auto"):
     """Train [LINEAR -> RELU] * (L-1) -> LINEAR -> SIGMOID by full-batch gradient descent.
 
     Arguments:
@@ -580,6 +580,8 @@ def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, 
     dtype -- np.float64, or np.float32
     fast -- True (default): run the iterations with dnn_fast.train, which gives the same
             parameters sooner; False: the course's loop of the four functions above
+    form -- with fast=True, how dnn_fast carries the first layer: "auto", "weights" or "span"
+            (notebook 08)
 
     Returns:
     parameters -- the learnt dict "W1", "b1", ..., "WL", "bL"
@@ -587,7 +589,7 @@ def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, 
 
     Raises TrainingDivergedError if the output becomes NaN or inf.
     """
-    return _yours('L_layer_model')(X, Y, layers_dims, learning_rate, num_iterations, print_cost, init=init, seed=seed, dtype=dtype, print_every=print_every, fast=fast)
+    return _yours('L_layer_model')(X, Y, layers_dims, learning_rate, num_iterations, print_cost, init=init, seed=seed, dtype=dtype, print_every=print_every, fast=fast, form=form)
 
 
 def two_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, print_cost=False,
