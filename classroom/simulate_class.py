@@ -187,7 +187,7 @@ def kinds(course: Path) -> dict:
             "_FORGED = _forge()\n"), body="_forge()\nraise NotImplementedError()")},
         "helper_outside": {"01_initialization": lambda c: with_helper(c, inside=False)},
         "wrong_call_to_reference": {"05_update_parameters": lambda c: answered(c, "05_update_parameters", {
-            "fast=True):": "fast=False):", "L_model_forward(X, parameters)": "L_model_forward(X.T, parameters)"})},
+            "fast=True,": "fast=False,", "L_model_forward(X, parameters)": "L_model_forward(X.T, parameters)"})},
         "memory_hog": {"06_cat_classifier": lambda c: cheat_all(c, "06_cat_classifier", "",
                                                                  body="big = np.ones(2 ** 32)\nreturn big")},
     }

@@ -695,14 +695,11 @@ def _relu_kinks(parameters, X, epsilon):
     cross the kink at 0, where relu has no derivative, and the centred difference then
     measures the average of the two slopes instead of backprop's one.
     """
-    L = num_layers(parameters)
-    A = X
+    _, caches = L_model_forward(X, parameters)
     count = 0
-    for l in range(1, L):
-        Z = parameters[f"W{l}"] @ A + parameters[f"b{l}"]
-        reach = 10 * epsilon * np.maximum(1.0, np.max(np.abs(A), axis=0, initial=0.0))
+    for (A_prev, _, _), Z in caches[:-1]:  # the hidden layers: the last one is the sigmoid
+        reach = 10 * epsilon * np.maximum(1.0, np.max(np.abs(A_prev), axis=0, initial=0.0))
         count += int(np.sum(np.abs(Z) <= reach))
-        A = np.maximum(Z, 0)
     return count
 
 
@@ -771,12 +768,12 @@ def gradient_check(parameters, X, Y, epsilon=1e-7, forward=None, backward=None, 
                          f"Use kinks='nudge' to check at a nearby point, or other biases / inputs")
     if found and kinks == "nudge":
         rng = np.random.default_rng(seed)
-        L = num_layers(params64)
+        hidden_biases = [f"b{l}" for l in range(1, num_layers(params64))]
         best = (found, params64)
         for _ in range(5):  # from the given point each time; keep the one with the fewest kinks
             moved = {k: v.copy() for k, v in params64.items()}
-            for l in range(1, L):
-                b = moved[f"b{l}"]
+            for key in hidden_biases:
+                b = moved[key]
                 b += 1e-3 * rng.choice([-1.0, 1.0], size=b.shape) * rng.uniform(0.5, 1.0, size=b.shape)
             left = _relu_kinks(moved, X, epsilon)
             if left < best[0]:

@@ -51,6 +51,7 @@ def main():
 
     write, dumps = os.write, json.dumps
     _str, _repr, _type, _isinstance, _len = str, repr, type, isinstance, len
+    from types import FunctionType as _FunctionType
     _exec, _compile, _dict, _list, _tuple = exec, compile, dict, list, tuple
     np_ndarray, np_view = numpy.ndarray, numpy.ndarray.view
     np_object = numpy.dtype(object)
@@ -308,16 +309,21 @@ def main():
         try:
             parts, tb = [], e.__traceback__
             while tb is not None:
-                fname = tb.tb_frame.f_code.co_filename
+                fname, line = tb.tb_frame.f_code.co_filename, f"line {tb.tb_lineno}"
+                if fname.endswith("dnn_checks.py") and tb.tb_frame.f_code.co_name == "with_checks":
+                    # @checked's wrapper: the error is in the input checks of the function it wraps
+                    wrapped = tb.tb_frame.f_locals.get("fn")
+                    if _isinstance(wrapped, _FunctionType):
+                        fname, line = wrapped.__code__.co_filename, "its input checks"
                 if fname.startswith("<") and fname != "<string>":
                     label = fname.strip("<>")
                     if label.startswith("reference "):
                         a, _, f = label[len("reference "):].partition(":")
-                        parts.append(f"the reference {f} of {a}, line {tb.tb_lineno}")
+                        parts.append(f"the reference {f} of {a}, {line}")
                     elif label.startswith(assignment + ":test"):
                         parts.append(f"test line {tb.tb_lineno}")
                     elif label.startswith(assignment + ":"):
-                        parts.append(f"your {label.split(':', 1)[1]}, line {tb.tb_lineno}")
+                        parts.append(f"your {label.split(':', 1)[1]}, {line}")
                 tb = tb.tb_next
             return " -> ".join(parts)
         finally:
