@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 import importlib.util
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -349,8 +350,9 @@ def test_reading_edition_has_no_nbgrader_markup():
         nb = nbformat.read(path, 4)
         for i, cell in enumerate(nb.cells):
             assert "nbgrader" not in cell.get("metadata", {}), (path.name, i)
-            for marker in ("### BEGIN SOLUTION", "### BEGIN HIDDEN TESTS", " points)"):
+            for marker in ("### BEGIN SOLUTION", "### BEGIN HIDDEN TESTS"):
                 assert marker not in cell.source, (path.name, i, marker)
+            assert not re.search(r"(?m)^\s*#.*\(\d+ points?\)", cell.source), (path.name, i, "points")
         assert "nbgrader" not in nb.metadata, path.name
 
 
