@@ -614,12 +614,14 @@ class TrainingWarning(UserWarning):
 
 
 def _outside_this_library():
-    """The stacklevel of the first caller outside dnn_utils / dnn_fast / dnn_checks (for warnings)."""
+    """The stacklevel of the line that called L_layer_model (for warnings): the first caller
+    outside dnn_utils / dnn_fast / dnn_checks and outside a notebook's own copy of L_layer_model."""
     import sys
 
     level, frame = 1, sys._getframe(1)
-    while frame is not None and os.path.basename(frame.f_code.co_filename) in (
-            "dnn_utils.py", "dnn_fast.py", "dnn_checks.py"):
+    while frame is not None and (
+            os.path.basename(frame.f_code.co_filename) in ("dnn_utils.py", "dnn_fast.py", "dnn_checks.py")
+            or frame.f_code.co_name in ("L_layer_model", "two_layer_model")):
         frame, level = frame.f_back, level + 1
     return level
 
