@@ -131,7 +131,7 @@ def all_finite(A):
         return True
     if A.size < 100_000:  # small: the plain scan is quicker than entering np.errstate
         return bool(np.isfinite(A).all())
-    with np.errstate(over="ignore", invalid="ignore"):
+    with np.errstate(invalid="ignore", over="ignore"):
         if np.isfinite(np.sum(A)):  # a NaN or inf anywhere makes the sum NaN or inf
             return True
         return bool(np.all(np.isfinite(A)))
@@ -241,7 +241,7 @@ def _linear_cache_shapes(cache, where="cache"):
         raise ValueError(f"{where} must be the (A_prev, W, b) tuple that linear_forward returned, found "
                          f"{type(cache).__name__}" + (f" of length {len(cache)}"
                                                       if isinstance(cache, (tuple, list)) else ""))
-    A_prev, W, b = cache
+    A_prev, W, b = tuple(cache)
     for name, x in (("A_prev", A_prev), ("W", W), ("b", b)):
         check_array(f"{where}'s {name}", x)
     if A_prev.ndim != 2 or W.ndim != 2 or W.shape[1] != A_prev.shape[0] or b.shape != (W.shape[0], 1):
@@ -293,15 +293,15 @@ def inputs_of_L_model_backward(AL, Y, caches):
     if len(caches) == 0:
         raise ValueError("caches is empty: pass the list of L caches that L_model_forward returned "
                          "with AL (one per layer)")
-    L = len(caches)
+    n_layers = len(caches)
     n_above = None
-    for l in range(L, 0, -1):
+    for l in range(n_layers, 0, -1):
         n, n_prev, m = _activation_cache_shapes(caches[l - 1], f"caches[{l - 1}] (layer {l})")
         if m != AL.shape[1]:
             raise ValueError(f"caches[{l - 1}] (layer {l}) holds {m} examples but AL has {AL.shape[1]}: "
                              f"the caches must come from the forward pass that gave AL")
-        if l == L and n != 1:
-            raise ValueError(f"the last of the {L} caches has Z of shape ({n}, {m}), but the output "
+        if l == n_layers and n != 1:
+            raise ValueError(f"the last of the {n_layers} caches has Z of shape ({n}, {m}), but the output "
                              f"layer's Z is (1, m) like AL {AL.shape}: caches must hold every layer's "
                              f"cache, 1 to L, as L_model_forward returned them with AL")
         if n_above is not None and n != n_above:

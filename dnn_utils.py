@@ -881,11 +881,9 @@ def _relu_kinks(parameters, X, epsilon):
     cross the kink at 0, where relu has no derivative, and the centred difference then
     measures the average of the two slopes instead of backprop's one.
     """
-    L = num_layers(parameters)
-    A = X
-    count = 0
-    for l in range(1, L):
-        Z = parameters[f"W{l}"] @ A + parameters[f"b{l}"]
+    count, A = 0, X  # (written unlike L_model_forward's answer: the student edition keeps this helper)
+    for layer in range(1, num_layers(parameters)):
+        Z = parameters[f"W{layer}"] @ A + parameters[f"b{layer}"]
         reach = 10 * epsilon * np.maximum(1.0, np.max(np.abs(A), axis=0, initial=0.0))
         count += int(np.sum(np.abs(Z) <= reach))
         A = np.maximum(Z, 0)
@@ -961,8 +959,8 @@ def gradient_check(parameters, X, Y, epsilon=1e-7, forward=None, backward=None, 
         best = (found, params64)
         for _ in range(5):  # from the given point each time; keep the one with the fewest kinks
             moved = {k: v.copy() for k, v in params64.items()}
-            for l in range(1, L):
-                b = moved[f"b{l}"]
+            for hidden in range(1, L):
+                b = moved[f"b{hidden}"]
                 b += 1e-3 * rng.choice([-1.0, 1.0], size=b.shape) * rng.uniform(0.5, 1.0, size=b.shape)
             left = _relu_kinks(moved, X, epsilon)
             if left < best[0]:
