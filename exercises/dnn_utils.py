@@ -628,7 +628,8 @@ class TrainingProgress:
                 f"comes back), and the cost stays at {cost:.4f}. A too-large learning rate "
                 f"({self.learning_rate}) usually kills them: try a smaller one.",
                 TrainingWarning, stacklevel=_outside_this_library())
-        if abs(cost - self.constant_cost) < self.STALL_TOL:
+        # (labels all equal: the constant prediction is the right answer, nothing to warn about)
+        if abs(cost - self.constant_cost) < self.STALL_TOL and self.constant_cost > 0:
             if self._stalled_since is None:
                 self._stalled_since = i
         else:

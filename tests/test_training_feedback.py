@@ -183,3 +183,13 @@ def test_one_example_is_not_a_dead_network():
         warnings.simplefilter("error")
         for i in range(0, 1000, 100):
             progress(i, np.array([[0.3 + i / 2000]]))
+
+
+def test_labels_all_equal_learnt_perfectly_is_no_stall():
+    """With every label 1 the constant prediction is the answer: a cost near 0 is success."""
+    progress = d.TrainingProgress(np.ones((1, 4)), 0.1, 1000)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for i in range(0, 1000, 100):
+            progress(i, np.array([[0.9999, 0.99995, 0.99999, 0.99991]]))
+    assert progress.warned == set()
