@@ -88,11 +88,16 @@ def check_learning_rate(learning_rate):
 # The checks of each teaching function, attached to it with @checked
 # ---------------------------------------------------------------------------
 
+_calls = {"depth": 0}  # how deep in checked teaching functions the running call is
+
+
 def checked(fn):
     """Run `inputs_of_<name>` (below) on a teaching function's arguments before each call.
 
     The function's body stays the algorithm only; a bad input stops here, with a message
-    that names what was expected and what was found.
+    that names what was expected and what was found. The checks that read every value of
+    the data (NaN/inf scans) run only in the outermost call: L_model_forward scans X once,
+    and the linear_forward calls inside it check shapes and types only.
     """
     import functools
     import inspect
@@ -105,10 +110,68 @@ def checked(fn):
         bound = signature.bind(*args, **kwargs)
         bound.apply_defaults()
         check(**bound.arguments)
-        return fn(*args, **kwargs)
+        _calls["depth"] += 1
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            _calls["depth"] -= 1
 
     with_checks.unchecked = fn
     return with_checks
+
+
+def outermost():
+    """True in the checks of a teaching function called directly (not from another one)."""
+    return _calls["depth"] == 0
+
+
+def all_finite(A):
+    """No NaN or inf in the array A, without a copy in the common case (a finite sum)."""
+    if A.dtype.kind in "iub":
+        return True
+    if A.size < 100_000:  # small: the plain scan is quicker than entering np.errstate
+        return bool(np.isfinite(A).all())
+    with np.errstate(invalid="ignore", over="ignore"):
+        if np.isfinite(np.sum(A)):  # a NaN or inf anywhere makes the sum NaN or inf
+            return True
+        return bool(np.all(np.isfinite(A)))
+
+
+def check_array(name, A, shape_note=""):
+    """A is a numpy array of real numbers (ints, floats or bools): not a list, complex or strings."""
+    if not isinstance(A, np.ndarray):
+        raise TypeError(f"{name} must be a numpy array{shape_note}, found {type(A).__name__}"
+                        + ("; convert it with np.array(...)" if isinstance(A, (list, tuple)) else ""))
+    if A.dtype.kind == "c":
+        raise TypeError(f"{name} must hold real numbers, found complex dtype {A.dtype}; the network "
+                        f"is defined for real inputs (relu and sigmoid would compare or take |Z| of "
+                        f"complex numbers in silence)")
+    if A.dtype.kind not in "iufb":
+        raise TypeError(f"{name} must hold numbers, found dtype {A.dtype}")
+
+
+def check_finite(name, A, hint="clean the data first"):
+    if not all_finite(A):
+        raise ValueError(f"{name} contains NaN or inf; {hint}")
+
+
+def check_layers_only(parameters, L):
+    """parameters holds W1, b1, ..., WL, bL and nothing else (the functions count len(parameters) // 2)."""
+    if len(parameters) != 2 * L:
+        extra = sorted(map(str, (k for k in parameters
+                                 if not (str(k)[:1] in "Wb" and str(k)[1:].isdigit()))))
+        raise ValueError(f"parameters must hold only W1, b1, ..., WL, bL; found also {extra}")
+
+
+def check_parameters(parameters, scan=True):
+    """parameters is a dict of real arrays W1, b1, ..., WL, bL that chain; NaN/inf refused if scan. Returns L."""
+    L = num_layers(parameters)
+    check_layers_only(parameters, L)
+    for key in (f"{p}{l}" for l in range(1, L + 1) for p in "Wb"):
+        check_array(key, parameters[key])
+        if scan:
+            check_finite(key, parameters[key], "the parameters are broken (did training diverge?)")
+    return L
 
 
 def check_activation(activation):
@@ -126,74 +189,150 @@ def inputs_of_initialize_parameters(layer_dims, scale, seed, dtype):
 
 
 def inputs_of_linear_forward(A, W, b):
-    shapes = [np.shape(x) for x in (A, W, b)]
-    if (any(not isinstance(x, np.ndarray) for x in (A, W, b)) or A.ndim != 2 or W.ndim != 2
-            or W.shape[1] != A.shape[0] or b.shape != (W.shape[0], 1)):
+    for name, x, shape in (("A", A, " (n[l-1], m)"), ("W", W, " (n[l], n[l-1])"), ("b", b, " (n[l], 1)")):
+        check_array(name, x, shape)
+    if A.ndim != 2 or W.ndim != 2 or W.shape[1] != A.shape[0] or b.shape != (W.shape[0], 1):
         raise ValueError(f"linear_forward expects A (n_prev, m), W (n, n_prev), b (n, 1); "
-                         f"found A {shapes[0]}, W {shapes[1]}, b {shapes[2]}")
+                         f"found A {A.shape}, W {W.shape}, b {b.shape}")
+    if outermost():
+        for name, x in (("A", A), ("W", W), ("b", b)):
+            check_finite(name, x, "Z = W·A + b would be NaN")
 
 
 def inputs_of_linear_activation_forward(A_prev, W, b, activation):
     check_activation(activation)
+    inputs_of_linear_forward(A_prev, W, b)
 
 
 def inputs_of_L_model_forward(X, parameters):
-    num_layers(parameters)
-    if len(parameters) != 2 * num_layers(parameters):
-        extra = sorted(k for k in parameters if not (str(k)[:1] in "Wb" and str(k)[1:].isdigit()))
-        raise ValueError(f"parameters must hold only W1, b1, ..., WL, bL; found also {extra}")
+    L = check_parameters(parameters, scan=outermost())
+    check_array("X", X, " (n_x, m)")
     n_x = parameters["W1"].shape[1]
-    if np.ndim(X) != 2 or X.shape[0] != n_x:
+    if X.ndim != 2 or X.shape[0] != n_x:
         raise ValueError(f"X must be (n_x, m) = ({n_x}, m) to match W1, one column per example; "
-                         f"found shape {np.shape(X)}")
+                         f"found shape {X.shape}")
+    if outermost():
+        check_finite("X", X)
+    return L
 
 
 def inputs_of_compute_cost(AL, Y):
-    check_matrix("AL", AL, rows=1)
+    check_real_matrix("AL", AL, rows=1)
+    check_real_matrix("Y", Y)
     check_labels(Y, AL.shape[1], other="AL")
     if np.any((AL < 0) | (AL > 1)):
         raise ValueError("AL must hold probabilities in [0, 1]; pass the sigmoid output, not Z")
 
 
 def inputs_of_sigmoid_backward(dA, cache):
-    if np.shape(dA) != np.shape(cache):
-        raise ValueError(f"dA and the cache Z must have the same shape, found {np.shape(dA)} and "
-                         f"{np.shape(cache)}")
+    check_array("dA", dA)
+    check_array("the cache Z", cache, " (the Z that the activation stored)")
+    if dA.shape != cache.shape:
+        raise ValueError(f"dA and the cache Z must have the same shape, found {dA.shape} and "
+                         f"{cache.shape} (no broadcasting: one gradient per value of Z)")
 
 
 inputs_of_relu_backward = inputs_of_sigmoid_backward
 
 
+def _linear_cache_shapes(cache, where="cache"):
+    """(A_prev, W, b) of linear_forward, with shapes that fit together; returns (n, n_prev, m)."""
+    if not isinstance(cache, tuple) or len(cache) != 3:
+        raise ValueError(f"{where} must be the (A_prev, W, b) tuple that linear_forward returned, found "
+                         f"{type(cache).__name__}" + (f" of length {len(cache)}"
+                                                      if isinstance(cache, (tuple, list)) else ""))
+    A_prev, W, b = tuple(cache)
+    for name, x in (("A_prev", A_prev), ("W", W), ("b", b)):
+        check_array(f"{where}'s {name}", x)
+    if A_prev.ndim != 2 or W.ndim != 2 or W.shape[1] != A_prev.shape[0] or b.shape != (W.shape[0], 1):
+        raise ValueError(f"{where} must hold A_prev (n[l-1], m), W (n[l], n[l-1]), b (n[l], 1); found "
+                         f"A_prev {A_prev.shape}, W {W.shape}, b {b.shape}")
+    return W.shape[0], W.shape[1], A_prev.shape[1]
+
+
 def inputs_of_linear_backward(dZ, cache, need_dA_prev):
-    if not isinstance(cache, (tuple, list)) or len(cache) != 3:
-        raise ValueError("cache must be the (A_prev, W, b) that linear_forward returned")
-    n, m = np.shape(cache[1])[0], np.shape(cache[0])[1]
-    if np.ndim(dZ) != 2 or np.shape(dZ) != (n, m):
+    n, _, m = _linear_cache_shapes(cache)
+    check_array("dZ", dZ)
+    if dZ.shape != (n, m):
         raise ValueError(f"dZ must be (n[l], m) = ({n}, {m}) to match the cache's W and A_prev, "
-                         f"found {np.shape(dZ)}")
+                         f"found {dZ.shape}")
+
+
+def _activation_cache_shapes(cache, where="cache"):
+    """((A_prev, W, b), Z) of linear_activation_forward; returns (n, n_prev, m)."""
+    if not isinstance(cache, tuple) or len(cache) != 2:
+        raise ValueError(f"{where} must be the ((A_prev, W, b), Z) tuple that linear_activation_forward "
+                         f"returned, found {type(cache).__name__}"
+                         + (f" of length {len(cache)}" if isinstance(cache, (tuple, list)) else ""))
+    n, n_prev, m = _linear_cache_shapes(cache[0], f"{where}[0]")
+    check_array(f"{where}'s Z", cache[1])
+    if cache[1].shape != (n, m):
+        raise ValueError(f"{where}'s Z must be (n[l], m) = ({n}, {m}) to match its W and A_prev, "
+                         f"found {cache[1].shape}")
+    return n, n_prev, m
 
 
 def inputs_of_linear_activation_backward(dA, cache, activation, need_dA_prev):
     check_activation(activation)
+    n, _, m = _activation_cache_shapes(cache)
+    check_array("dA", dA)
+    if dA.shape != (n, m):
+        raise ValueError(f"dA must be (n[l], m) = ({n}, {m}), the shape of the cache's Z, found "
+                         f"{dA.shape} (no broadcasting: one gradient per value of Z)")
 
 
 def inputs_of_L_model_backward(AL, Y, caches):
     if np.shape(Y) != np.shape(AL):
         raise ValueError(f"Y must have the shape of AL {np.shape(AL)}, found {np.shape(Y)}")
-    check_matrix("AL", AL, rows=1)
+    check_real_matrix("AL", AL, rows=1)
+    check_real_matrix("Y", Y)
     check_labels(Y)
+    if not isinstance(caches, (list, tuple)):
+        raise TypeError(f"caches must be the list of caches that L_model_forward returned, "
+                        f"found {type(caches).__name__}")
+    if len(caches) == 0:
+        raise ValueError("caches is empty: pass the list of L caches that L_model_forward returned "
+                         "with AL (one per layer)")
+    n_layers = len(caches)
+    n_above = None
+    for l in range(n_layers, 0, -1):
+        n, n_prev, m = _activation_cache_shapes(caches[l - 1], f"caches[{l - 1}] (layer {l})")
+        if m != AL.shape[1]:
+            raise ValueError(f"caches[{l - 1}] (layer {l}) holds {m} examples but AL has {AL.shape[1]}: "
+                             f"the caches must come from the forward pass that gave AL")
+        if l == n_layers and n != 1:
+            raise ValueError(f"the last of the {n_layers} caches has Z of shape ({n}, {m}), but the output "
+                             f"layer's Z is (1, m) like AL {AL.shape}: caches must hold every layer's "
+                             f"cache, 1 to L, as L_model_forward returned them with AL")
+        if n_above is not None and n != n_above:
+            raise ValueError(f"the caches do not chain: layer {l + 1}'s A_prev has {n_above} rows but "
+                             f"layer {l}'s W has {n} (caches[{l}] and caches[{l - 1}]); pass the caches "
+                             f"of one L_model_forward call, in order")
+        n_above = n_prev
 
 
 def inputs_of_update_parameters(parameters, grads, learning_rate):
     check_learning_rate(learning_rate)
-    L = num_layers(parameters)
+    L = check_parameters(parameters)
+    if not isinstance(grads, dict):
+        raise TypeError(f"grads must be the dict that L_model_backward returned, found {type(grads).__name__}")
     missing = [f"d{p}{l}" for l in range(1, L + 1) for p in "Wb" if f"d{p}{l}" not in grads]
     if missing:
         raise ValueError(f"grads is missing {missing} for a {L}-layer network")
     for k in (f"{p}{l}" for l in range(1, L + 1) for p in "Wb"):
-        if np.shape(grads["d" + k]) != np.shape(parameters[k]):
-            raise ValueError(f"d{k} must have the shape of {k} {np.shape(parameters[k])}, "
-                             f"found {np.shape(grads['d' + k])}")
+        P, G = parameters[k], grads["d" + k]
+        if np.shape(G) != np.shape(P):
+            raise ValueError(f"d{k} must have the shape of {k} {np.shape(P)}, found {np.shape(G)}")
+        check_array("d" + k, G)
+        check_finite("d" + k, G, "the backward pass overflowed: try a smaller learning rate")
+        if P.dtype.kind != "f":
+            raise TypeError(f"{k} must be a floating-point array to be updated in place ({k} -= α·d{k}), "
+                            f"found dtype {P.dtype}; the float update cannot be stored in it. Make it "
+                            f"float with {k}.astype(np.float64) (initialize_parameters does)")
+        if not P.flags.writeable:
+            raise ValueError(f"{k} is read-only (its flags.writeable is False, e.g. an array loaded "
+                             f"or shared read-only); update_parameters changes the arrays in place: "
+                             f"pass writable copies, {{k: v.copy() for k, v in parameters.items()}}")
 
 
 def inputs_of_L_layer_model(X, Y, layers_dims, learning_rate, num_iterations, print_cost,
@@ -201,7 +340,8 @@ def inputs_of_L_layer_model(X, Y, layers_dims, learning_rate, num_iterations, pr
     if form not in ("auto", "weights", "span"):
         raise ValueError(f"form must be 'auto', 'weights' or 'span', found {form!r}")
     dims = check_layer_dims(layers_dims)
-    check_matrix("X", X)
+    check_real_matrix("X", X)
+    check_real_matrix("Y", Y)
     check_labels(Y, X.shape[1])
     check_learning_rate(learning_rate)
     for name, value, least in (("num_iterations", num_iterations, 0), ("print_every", print_every, 1)):

@@ -159,3 +159,166 @@ def test_save_load_round_trip(dims, seed, dtype):
     for k in params:
         assert loaded[k].dtype == params[k].dtype
         np.testing.assert_array_equal(loaded[k], params[k])
+
+
+# ---------------------------------------------------------------------------
+# The teaching functions: right against a plain reference, or a clear error
+# ---------------------------------------------------------------------------
+
+real_dtypes = st.sampled_from([np.float64, np.float32, np.int64])
+sizes = st.integers(1, 5)
+
+
+def corrupt(A, how, rng):
+    """A spoiled the way a learner might: a list, complex, NaN, inf, or one row too many."""
+    if how == "list":
+        return A.tolist()
+    if how == "complex":
+        return A + 1j
+    if how in ("nan", "inf"):
+        A = A.astype(np.float64)
+        A[tuple(rng.integers(0, s) for s in A.shape)] = np.nan if how == "nan" else -np.inf
+        return A
+    if how == "extra_row":
+        return np.vstack([A, A[:1]])
+    return A
+
+
+@FAST
+@given(sizes, sizes, sizes, real_dtypes, st.integers(0, 2**16),
+       st.sampled_from(["ok", "ok", "list", "complex", "nan", "inf", "extra_row"]), st.sampled_from("AWb"))
+def test_linear_forward_right_or_clear(n, n_prev, m, dtype, seed, how, which):
+    rng = np.random.default_rng(seed)
+    args = {"A": (rng.standard_normal((n_prev, m)) * 3).astype(dtype),
+            "W": (rng.standard_normal((n, n_prev)) * 3).astype(dtype),
+            "b": (rng.standard_normal((n, 1)) * 3).astype(dtype)}
+    args[which] = corrupt(args[which], how, rng)
+    try:
+        with np.errstate(all="raise"):
+            Z, cache = d.linear_forward(args["A"], args["W"], args["b"])
+    except CLEAR as e:
+        assert how != "ok", e
+        assert (type(e) is TypeError) == (how in ("list", "complex")), e
+        assert {"list": "must be a numpy array", "complex": "must hold real numbers", "nan": "contains NaN or inf",
+                "inf": "contains NaN or inf", "extra_row": "linear_forward expects"}[how] in str(e)
+        return
+    assert how == "ok"
+    A, W, b = args["A"], args["W"], args["b"]
+    assert Z.shape == (n, m) and cache[0] is A and cache[1] is W and cache[2] is b
+    plain = np.array([[sum(float(W[i, k]) * float(A[k, j]) for k in range(n_prev)) + float(b[i, 0])
+                       for j in range(m)] for i in range(n)])
+    np.testing.assert_allclose(Z, plain, rtol=1e-5 if dtype == np.float32 else 1e-12, atol=1e-4)
+
+
+def plain_forward(X, parameters):
+    """The forward pass written as plainly as possible, in float64."""
+    L = len(parameters) // 2
+    A = np.asarray(X, dtype=np.float64)
+    for l in range(1, L + 1):
+        Z = parameters[f"W{l}"].astype(np.float64) @ A + parameters[f"b{l}"].astype(np.float64)
+        A = np.maximum(Z, 0) if l < L else 1 / (1 + np.exp(-Z))
+    return A
+
+
+@FAST
+@given(dims_st, st.integers(1, 5), st.sampled_from([np.float64, np.float32]), st.integers(0, 2**16),
+       st.sampled_from(["ok", "ok", "ok", "list", "complex", "nan", "inf", "extra_row"]), st.sampled_from(["X", "W", "b"]))
+def test_L_model_forward_right_or_clear(dims, m, dtype, seed, how, which):
+    rng = np.random.default_rng(seed)
+    params = d.initialize_parameters(dims, scale="he", seed=seed, dtype=dtype)
+    L = len(dims) - 1
+    for l in range(1, L + 1):
+        params[f"b{l}"] += rng.standard_normal(params[f"b{l}"].shape).astype(dtype)
+    X = rng.standard_normal((dims[0], m)).astype(dtype)
+    if which == "X":
+        X = corrupt(X, how, rng)
+    else:
+        key = f"{which}{rng.integers(1, L + 1)}"
+        params[key] = corrupt(params[key], how if how != "extra_row" else "ok", rng)
+        how = "ok" if how == "extra_row" else how
+    try:
+        AL, caches = d.L_model_forward(X, params)
+    except CLEAR as e:
+        assert how != "ok", e
+        return
+    assert how == "ok" and AL.shape == (1, m) and len(caches) == L
+    np.testing.assert_allclose(AL, plain_forward(X, params), rtol=1e-4 if dtype == np.float32 else 1e-10,
+                               atol=1e-6 if dtype == np.float32 else 1e-12)
+    assert np.all((AL >= 0) & (AL <= 1))
+
+
+def plain_cost(X, Y, parameters):
+    AL = plain_forward(X, parameters)
+    return float(-np.mean(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)))
+
+
+@settings(FAST, max_examples=25)
+@given(dims_st, st.integers(1, 4), st.integers(0, 2**16))
+def test_L_model_backward_matches_finite_differences(dims, m, seed):
+    """Every dW, db of L_model_backward against centred differences of the plain cost (float64).
+    Random biases keep the units away from the ReLU kink; a net with a unit within 0.01 of it
+    is skipped (a step of 1e-4 could cross it)."""
+    rng = np.random.default_rng(seed)
+    params = d.initialize_parameters(dims, scale="he", seed=seed)
+    L = len(dims) - 1
+    for l in range(1, L + 1):
+        params[f"b{l}"] = rng.standard_normal(params[f"b{l}"].shape)
+    X = rng.standard_normal((dims[0], m))
+    Y = (rng.random((1, m)) < 0.5).astype(np.int64)
+    AL, caches = d.L_model_forward(X, params)
+    if any(np.min(np.abs(caches[l][1])) < 1e-2 for l in range(L - 1)) or np.ptp(AL) > 0.999:
+        return  # near a kink, or saturated outputs whose cost rounds too coarsely for differences
+    grads = d.L_model_backward(AL, Y, caches)
+    assert sorted(grads) == sorted([f"d{p}{l}" for l in range(1, L + 1) for p in "Wb"] +
+                                   [f"dA{l}" for l in range(1, L)])
+    eps = 1e-4
+    for key, value in params.items():
+        numeric = np.zeros_like(value)
+        for index in np.ndindex(value.shape):
+            shifted = []
+            for sign in (1, -1):
+                p = dict(params)
+                p[key] = value.copy()
+                p[key][index] += sign * eps
+                shifted.append(plain_cost(X, Y, p))
+            numeric[index] = (shifted[0] - shifted[1]) / (2 * eps)
+        assert grads["d" + key].shape == value.shape
+        np.testing.assert_allclose(grads["d" + key], numeric, rtol=1e-4, atol=1e-6, err_msg=key)
+
+
+@FAST
+@given(dims_st, st.integers(0, 2**16), st.sampled_from([np.float64, np.float32, np.float16, np.int64, np.int32]),
+       st.sampled_from(["ok", "ok", "read_only", "nan_grad", "inf_grad", "list_grad", "shape"]),
+       st.floats(1e-4, 10))
+def test_update_parameters_right_or_clear(dims, seed, dtype, how, lr):
+    rng = np.random.default_rng(seed)
+    params = {k: (v * 5).astype(dtype) for k, v in d.initialize_parameters(dims, seed=seed).items()}
+    grads = {"d" + k: rng.standard_normal(v.shape) for k, v in params.items()}
+    key = rng.choice(sorted(params))
+    if how == "read_only":
+        params[key].flags.writeable = False
+    elif how in ("nan_grad", "inf_grad"):
+        grads["d" + key].flat[0] = np.nan if how == "nan_grad" else np.inf
+    elif how == "list_grad":
+        grads["d" + key] = grads["d" + key].tolist()
+    elif how == "shape":
+        grads["d" + key] = grads["d" + key].T if grads["d" + key].shape[0] != grads["d" + key].shape[1] \
+            else grads["d" + key][:, :0]
+    before = {k: v.copy() for k, v in params.items()}
+    same_arrays = {k: v for k, v in params.items()}
+    try:
+        out = d.update_parameters(params, grads, lr)
+    except CLEAR as e:
+        assert how != "ok" or np.dtype(dtype).kind != "f", e
+        if np.dtype(dtype).kind != "f" and how != "shape":
+            assert "must be a floating-point array" in str(e) or "must be a numpy array" in str(e) \
+                or "contains NaN" in str(e) or "read-only" in str(e), e
+        for k in params:  # refused: nothing changed
+            np.testing.assert_array_equal(params[k], before[k])
+        return
+    assert how == "ok" and np.dtype(dtype).kind == "f"
+    assert out is params and all(params[k] is same_arrays[k] for k in params)  # in place
+    for k in params:
+        expected = (before[k].astype(np.float64) - lr * grads["d" + k]).astype(dtype)
+        tol = {np.float16: 1e-2, np.float32: 1e-5}.get(dtype, 1e-12)
+        np.testing.assert_allclose(params[k], expected, rtol=tol, atol=tol)
