@@ -553,3 +553,15 @@ def inputs_of_plot_decision_boundary(**args):
             or not 2 <= resolution <= 2000:
         raise ValueError(f"resolution must be a whole number from 2 to 2000 (grid points per axis), "
                          f"found {resolution!r}")
+
+
+def inputs_of_initialize_parameters_two_layer(n_x, n_h, n_y, seed):
+    check_layer_dims([n_x, n_h, n_y])
+
+
+def inputs_of_two_layer_model(X, Y, layers_dims, learning_rate, num_iterations, print_cost,
+                              init, seed, dtype, print_every, fast):
+    if len(check_layer_dims(layers_dims)) != 3:
+        raise ValueError(f"two_layer_model takes layers_dims = (n_x, n_h, n_y), found {layers_dims!r}")
+    inputs_of_L_layer_model(X, Y, layers_dims, learning_rate, num_iterations, print_cost,
+                            init, seed, dtype, print_every, fast)

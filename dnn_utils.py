@@ -277,7 +277,7 @@ def initialize_parameters(layer_dims, scale="xavier", seed=None, dtype=np.float6
     Arguments:
     layer_dims -- [n_x, n_1, ..., n_L], the number of units in each layer (input first)
     scale -- how large the random weights are:
-             "xavier": W[l] ~ N(0, 1) * sqrt(1 / n[l-1])  (the default; trains a 5-layer net)
+             "xavier": W[l] ~ N(0, 1) * sqrt(1 / n[l-1])  (the default; trains the 4-layer cat net)
              "he":     W[l] ~ N(0, 1) * sqrt(2 / n[l-1])  (made for ReLU layers)
              a number, e.g. 0.01: W[l] ~ N(0, 1) * 0.01   (the blog post's choice)
     seed -- an int, a np.random.Generator, None (fresh entropy), or a legacy
@@ -312,28 +312,26 @@ def initialize_parameters(layer_dims, scale="xavier", seed=None, dtype=np.float6
     return parameters
 
 
+@checked
 def initialize_parameters_two_layer(n_x, n_h, n_y, seed=None):
-    """The course's 2-layer initialization, LINEAR -> RELU -> LINEAR -> SIGMOID.
+    """Initialize the course's 2-layer network, LINEAR -> RELU -> LINEAR -> SIGMOID.
 
     Arguments:
     n_x -- size of the input layer
     n_h -- size of the hidden layer
     n_y -- size of the output layer
-    seed -- as in initialize_parameters: with np.random.RandomState(1) the numbers are
-            the course's
+    seed -- as in initialize_parameters: an int, a np.random.Generator, None, or a
+            np.random.RandomState (RandomState(1) gives the course's numbers)
 
     Returns:
     parameters -- dict with W1 (n_h, n_x), b1 (n_h, 1), W2 (n_y, n_h), b2 (n_y, 1):
                   the weights are N(0, 1) * 0.01, the biases zero. The same arrays as
                   initialize_parameters([n_x, n_h, n_y], scale=0.01, seed=seed).
     """
-    check_layer_dims([n_x, n_h, n_y])
-    if isinstance(seed, np.random.RandomState):
-        randn = seed.randn
-    else:
-        rng = np.random.default_rng(seed)
-        randn = lambda *shape: rng.standard_normal(shape)  # noqa: E731
-    W1 = randn(n_h, n_x) * 0.01
+    legacy = isinstance(seed, np.random.RandomState)  # the course's np.random.seed(1); randn(...)
+    rng = seed if legacy else np.random.default_rng(seed)
+    randn = rng.randn if legacy else lambda *shape: rng.standard_normal(shape)
+    W1 = randn(n_h, n_x) * 0.01  # small random weights break the symmetry
     b1 = np.zeros((n_h, 1))
     W2 = randn(n_y, n_h) * 0.01
     b2 = np.zeros((n_y, 1))
@@ -784,17 +782,56 @@ def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, 
     return parameters, progress.costs
 
 
+@checked
 def two_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, print_cost=False,
                     *, init=0.01, seed=1, dtype=np.float64, print_every=100, fast=True):
-    """Train LINEAR -> RELU -> LINEAR -> SIGMOID: L_layer_model with layers_dims = (n_x, n_h, n_y).
+    """Train LINEAR -> RELU -> LINEAR -> SIGMOID by full-batch gradient descent.
 
-    As in the course, the weights start at N(0, 1) * 0.01 unless `init` says otherwise.
-    Arguments and returns are those of L_layer_model.
+    Arguments:
+    X -- data, (n_x, m)
+    Y -- labels, (1, m), 0/1
+    layers_dims -- (n_x, n_h, n_y) with n_y = 1
+    learning_rate, num_iterations, print_cost, seed, dtype, print_every, fast -- as in L_layer_model
+    init -- 0.01 (default): the course's initialize_parameters_two_layer; otherwise the
+            `scale` of initialize_parameters ("xavier", "he" or a number)
+
+    Returns:
+    parameters -- the learnt dict "W1", "b1", "W2", "b2"
+    costs -- list of the cost every 100 iterations (iteration 0, 100, 200, ...)
     """
-    if len(check_layer_dims(layers_dims)) != 3:
-        raise ValueError(f"two_layer_model takes layers_dims = (n_x, n_h, n_y), found {layers_dims!r}")
-    return L_layer_model(X, Y, layers_dims, learning_rate, num_iterations, print_cost,
-                         init=init, seed=seed, dtype=dtype, print_every=print_every, fast=fast)
+    n_x, n_h, n_y = layers_dims
+    X, Y = np.asarray(X, dtype=dtype), Y.astype(dtype)
+    if init == 0.01 and dtype == np.float64:
+        parameters = initialize_parameters_two_layer(n_x, n_h, n_y, seed=seed)  # the course's
+    else:
+        parameters = initialize_parameters([n_x, n_h, n_y], scale=init, seed=seed, dtype=dtype)
+    progress = TrainingProgress(Y, learning_rate, num_iterations, print_cost=print_cost, print_every=print_every)
+    # Divergence is reported by `progress` with a clear error: numpy's overflow warnings are not needed
+    with np.errstate(invalid="ignore", over="ignore"):
+        if not fast:
+            # the course's loop, one layer at a time
+            eps = np.finfo(dtype).eps
+            for iteration in range(num_iterations):
+                # forward: LINEAR -> RELU -> LINEAR -> SIGMOID
+                A1, cache1 = linear_activation_forward(X, parameters["W1"], parameters["b1"], "relu")
+                A2, cache2 = linear_activation_forward(A1, parameters["W2"], parameters["b2"], "sigmoid")
+                progress(iteration, A2)  # cost J (kept every 100)
+                # backward: dJ/dA2 for each example. A2 is clipped as compute_cost clips it, so
+                # that an output of exactly 0 or 1 gives no 0/0
+                A2_clipped = np.clip(A2, eps, 1 - eps)
+                dA2 = -(np.divide(Y, A2_clipped) - np.divide(1 - Y, 1 - A2_clipped))
+                dA1, dW2, db2 = linear_activation_backward(dA2, cache2, "sigmoid")
+                _, dW1, db1 = linear_activation_backward(dA1, cache1, "relu", need_dA_prev=False)
+                # update
+                parameters = update_parameters(parameters, {"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2},
+                                               learning_rate)
+        else:
+            # the same iterates, computed faster (dnn_fast.py)
+            from dnn_fast import train
+            parameters = train(X, Y, parameters, learning_rate, num_iterations, progress)
+    progress.finish(parameters=parameters)
+    costs = progress.costs
+    return parameters, costs
 
 
 def predict(X, parameters, threshold=0.5):

@@ -304,7 +304,7 @@ def test_nbgrader_validate_tells_a_student_before_submitting(course, tmp_path):
 
 
 EXPECTED_POINTS = {
-    "01_initialization": {"test_initialize_parameters": 2},
+    "01_initialization": {"test_initialize_parameters": 2, "test_initialize_parameters_two_layer": 1},
     "02_forward_propagation": {"test_linear_forward": 2, "test_linear_activation_forward": 2,
                                "test_L_model_forward": 3},
     "03_cost": {"test_compute_cost": 2},
@@ -341,7 +341,7 @@ def test_instructor_notebooks_are_marked_up_for_nbgrader(course):
                 ids.append(meta["grade_id"])
         assert points == EXPECTED_POINTS[a], a
     assert len(ids) == len(set(ids)), "grade_id values must be unique"
-    assert len(ids) == 2 * 12
+    assert len(ids) == 2 * 13
 
 
 def test_reading_edition_has_no_nbgrader_markup():

@@ -144,7 +144,7 @@ def test_every_graded_function_is_a_blank_with_its_spec():
                                         [ast.unparse(d) for d in fn.decorator_list])
             if cell.cell_type == "code":
                 assert not cell.outputs, (a, i)
-    assert written == reading and len(written) == 13
+    assert written == reading and len(written) == 14
 
 
 # ---------------------------------------------------------------------------

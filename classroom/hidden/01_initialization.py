@@ -2,6 +2,7 @@
 
 POINTS = {
     'test_initialize_parameters': 2,
+    'test_initialize_parameters_two_layer': 1,
 }
 
 HIDDEN = {}
@@ -21,4 +22,17 @@ HIDDEN['test_initialize_parameters'] = """\
     small = initialize_parameters([4000, 50, 1], scale=0.01, seed=0)["W1"]
     assert abs(small.std() / 0.01 - 1) < 0.05, f"scale=0.01 must give std 0.01; found {small.std():.5f}"
     assert initialize_parameters([3, 2, 1], seed=0, dtype=np.float32)["W1"].dtype == np.float32, "dtype=np.float32 must give float32 arrays"
+"""
+
+HIDDEN['test_initialize_parameters_two_layer'] = """\
+    state = np.random.get_state()[1].copy()
+    q = initialize_parameters_two_layer(12288, 7, 1, seed=1)
+    assert np.array_equal(np.random.get_state()[1], state), "initialize_parameters_two_layer must not touch the global np.random state"
+    assert q["W1"].shape == (7, 12288) and q["W2"].shape == (1, 7), f"W1 must be (n_h, n_x), W2 (n_y, n_h); found {q['W1'].shape}, {q['W2'].shape}"
+    assert q["b1"].shape == (7, 1) and q["b2"].shape == (1, 1), f"b1 must be (n_h, 1), b2 (n_y, 1); found {q['b1'].shape}, {q['b2'].shape}"
+    assert abs(q["W1"].std() / 0.01 - 1) < 0.05, f"W1 must be N(0, 1) * 0.01; found std {q['W1'].std():.5f}"
+    assert np.array_equal(q["W1"], initialize_parameters_two_layer(12288, 7, 1, seed=1)["W1"]), "the same seed must give the same weights"
+    r = initialize_parameters_two_layer(4, 3, 2, seed=np.random.RandomState(7))
+    ref = np.random.RandomState(7)
+    assert np.allclose(r["W1"], ref.randn(3, 4) * 0.01) and np.allclose(r["W2"], ref.randn(2, 3) * 0.01), "with a RandomState seed, draw W1 = seed.randn(n_h, n_x) * 0.01 first, then W2"
 """
