@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from dnn_checks import (check_labels, check_labels_01, check_layer_dims,
+from dnn_checks import (check_labels, check_labels_01,
                         check_parameters_finite, check_real,
                         check_real_matrix, checked, num_layers, open_regular_file)
 
