@@ -799,6 +799,12 @@ def two_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000
     parameters -- the learnt dict "W1", "b1", "W2", "b2"
     costs -- list of the cost every 100 iterations (iteration 0, 100, 200, ...)
     """
+    if fast:
+        # the same iterates as the loop below, computed faster: L_layer_model's fast path
+        # (initialize_parameters with scale=0.01 draws the numbers initialize_parameters_two_layer draws)
+        return L_layer_model(X, Y, list(layers_dims), learning_rate, num_iterations, print_cost,
+                             init=init, seed=seed, dtype=dtype, print_every=print_every, fast=True)
+    # the course's loop, one layer at a time
     n_x, n_h, n_y = layers_dims
     X, Y = np.asarray(X, dtype=dtype), Y.astype(dtype)
     if init == 0.01 and dtype == np.float64:
@@ -806,32 +812,25 @@ def two_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000
     else:
         parameters = initialize_parameters([n_x, n_h, n_y], scale=init, seed=seed, dtype=dtype)
     progress = TrainingProgress(Y, learning_rate, num_iterations, print_cost=print_cost, print_every=print_every)
+    eps = np.finfo(dtype).eps
     # Divergence is reported by `progress` with a clear error: numpy's overflow warnings are not needed
     with np.errstate(invalid="ignore", over="ignore"):
-        if not fast:
-            # the course's loop, one layer at a time
-            eps = np.finfo(dtype).eps
-            for iteration in range(num_iterations):
-                # forward: LINEAR -> RELU -> LINEAR -> SIGMOID
-                A1, cache1 = linear_activation_forward(X, parameters["W1"], parameters["b1"], "relu")
-                A2, cache2 = linear_activation_forward(A1, parameters["W2"], parameters["b2"], "sigmoid")
-                progress(iteration, A2)  # cost J (kept every 100)
-                # backward: dJ/dA2 for each example. A2 is clipped as compute_cost clips it, so
-                # that an output of exactly 0 or 1 gives no 0/0
-                A2_clipped = np.clip(A2, eps, 1 - eps)
-                dA2 = -(np.divide(Y, A2_clipped) - np.divide(1 - Y, 1 - A2_clipped))
-                dA1, dW2, db2 = linear_activation_backward(dA2, cache2, "sigmoid")
-                _, dW1, db1 = linear_activation_backward(dA1, cache1, "relu", need_dA_prev=False)
-                # update
-                parameters = update_parameters(parameters, {"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2},
-                                               learning_rate)
-        else:
-            # the same iterates, computed faster (dnn_fast.py)
-            from dnn_fast import train
-            parameters = train(X, Y, parameters, learning_rate, num_iterations, progress)
+        for iteration in range(num_iterations):
+            # forward: LINEAR -> RELU -> LINEAR -> SIGMOID
+            A1, cache1 = linear_activation_forward(X, parameters["W1"], parameters["b1"], "relu")
+            A2, cache2 = linear_activation_forward(A1, parameters["W2"], parameters["b2"], "sigmoid")
+            progress(iteration, A2)  # cost J (kept every 100)
+            # backward: dJ/dA2 for each example. A2 is clipped as compute_cost clips it, so
+            # that an output of exactly 0 or 1 gives no 0/0
+            A2_clipped = np.clip(A2, eps, 1 - eps)
+            dA2 = -(np.divide(Y, A2_clipped) - np.divide(1 - Y, 1 - A2_clipped))
+            dA1, dW2, db2 = linear_activation_backward(dA2, cache2, "sigmoid")
+            _, dW1, db1 = linear_activation_backward(dA1, cache1, "relu", need_dA_prev=False)
+            # update
+            parameters = update_parameters(parameters, {"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2},
+                                           learning_rate)
     progress.finish(parameters=parameters)
-    costs = progress.costs
-    return parameters, costs
+    return parameters, progress.costs
 
 
 def predict(X, parameters, threshold=0.5):

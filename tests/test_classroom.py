@@ -219,7 +219,7 @@ def test_grades_export_to_csv(course):
         full = sum(m for _s, m in scores(course, "solutions", a).values())
         assert float(rows[("solutions", a)]["score"]) == full == float(rows[("solutions", a)]["max_score"])
         assert float(rows[("untouched", a)]["score"]) == 0
-    assert sum(float(rows[("solutions", a)]["max_score"]) for a in ASSIGNMENTS) == 28
+    assert sum(float(rows[("solutions", a)]["max_score"]) for a in ASSIGNMENTS) == 29
 
 
 def _code_lines(text: str) -> set[str]:
