@@ -830,7 +830,8 @@ def two_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000
             parameters = update_parameters(parameters, {"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2},
                                            learning_rate)
     progress.finish(parameters=parameters)
-    return parameters, progress.costs
+    costs = progress.costs
+    return parameters, costs
 
 
 def predict(X, parameters, threshold=0.5):
