@@ -135,15 +135,23 @@ def _accuracy_title(result):
     return text
 
 
-def _show(fig, output):
-    """Show `fig` in the ipywidgets Output area (replacing what it showed), then free it."""
-    import matplotlib.pyplot as plt
-    from IPython.display import display
+def _show(fig, image):
+    """Draw `fig` into the ipywidgets Image `image` as a PNG (replacing what it showed), then free it.
 
-    with output:
-        output.clear_output(wait=True)
-        display(fig)
+    An Image widget, not an Output widget: nbclient (which nbgrader and the tests run notebooks
+    with) mimics an Output widget by sending messages back to the kernel on the channel where it
+    waits for the cell's reply, and then sometimes misses that reply until the cell times out
+    (measured here: 900 s lost in 05, two runs in three; jupyter/nbclient#312). An Image's
+    picture only travels from the kernel to the page.
+    """
+    import io
+
+    import matplotlib.pyplot as plt
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=80)
     plt.close(fig)
+    image.value = buffer.getvalue()
 
 
 def make_training_widget(X, Y, X_test=None, Y_test=None, *, learning_rates=(0.001, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0),
@@ -173,7 +181,7 @@ def make_training_widget(X, Y, X_test=None, Y_test=None, *, learning_rates=(0.00
         "init": widgets.Dropdown(options=[(str(s), s) for s in inits], value=init,
                                  description="initialization", style=style),
     }
-    output = widgets.Output()
+    output = widgets.Image(format="png")
     status = widgets.Label()
     box = widgets.VBox([widgets.HBox([controls["learning_rate"], controls["depth"]]),
                         widgets.HBox([controls["width"], controls["init"]])])
@@ -271,7 +279,7 @@ def make_image_browser(images, labels, predictions=None, probabilities=None,
     if k == 0:
         raise ValueError("there are no images to browse")
     slider = widgets.IntSlider(value=0, min=0, max=k - 1, description="image", continuous_update=False)
-    output = widgets.Output()
+    output = widgets.Image(format="png")
     box = widgets.VBox([slider, output])
 
     def rerun(_change=None):

@@ -229,3 +229,27 @@ def test_photo_probabilities_are_the_models_output():
     p = dnn_explore.photo_probabilities(params, photos)
     assert p["dark"] == pytest.approx(1 / (1 + np.exp(6.0)))
     assert p["bright"] == pytest.approx(1 / (1 + np.exp(-(12.288 - 6.0))))
+
+
+def _descendants(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _descendants(child)
+
+
+def test_widgets_draw_pngs_and_send_nothing_back_to_the_kernel(xor):
+    """The pictures go into Image widgets: no Output widget, which headless runners (nbclient,
+    nbgrader) mimic by messaging the kernel mid-cell, and then sometimes stall to the cell timeout."""
+    widgets = pytest.importorskip("ipywidgets")
+    X, Y = xor
+    box = dnn_explore.make_training_widget(X, Y, num_iterations=100, depth=1, width=2)
+    browser = dnn_explore.make_image_browser(np.zeros((3, 4, 4, 3), np.uint8), [0, 1, 0])
+    for b in (box, browser):
+        kinds = [type(w) for w in _descendants(b)]
+        assert widgets.Output not in kinds
+        image = next(w for w in _descendants(b) if isinstance(w, widgets.Image))
+        assert bytes(image.value).startswith(b"\x89PNG")
+    image = next(w for w in _descendants(box) if isinstance(w, widgets.Image))
+    before = bytes(image.value)
+    box.controls["depth"].value = 2
+    assert bytes(image.value).startswith(b"\x89PNG") and bytes(image.value) != bytes(before)
