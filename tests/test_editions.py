@@ -155,7 +155,7 @@ def test_every_graded_function_is_a_blank_with_its_spec():
 # (b) filled with the reference answers, every exercise notebook runs clean
 # ---------------------------------------------------------------------------
 
-def run_notebook(path: Path, timeout: int = 900):
+def run_notebook(path: Path, timeout: int = 300):
     from nbclient import NotebookClient
 
     nb = nbformat.read(path, 4)
