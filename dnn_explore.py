@@ -160,9 +160,9 @@ def make_training_widget(X, Y, X_test=None, Y_test=None, *, learning_rates=(0.00
                          dtype=np.float64, manual=False, figsize=(8, 3.2)):
     """Controls for learning rate, depth, width and initialization that rerun train_and_plot.
 
-    manual -- False: retrain as soon as a control moves (the 2-D problem of notebook 05 trains
-              in well under a second); True: retrain when the "Train" button is pressed (the
-              cat images of notebook 07 take tens of seconds a run)
+    manual -- False: retrain as soon as a control moves (the 2-D problem of notebook 05 and the
+              cat images of notebook 07 both train in well under a second); True: retrain when
+              the "Train" button is pressed, for settings where one training takes long
 
     Returns an ipywidgets VBox; its attribute `last` is train_and_plot's latest result.
     """

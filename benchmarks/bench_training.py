@@ -2,8 +2,8 @@
 
 The course's model [12288, 20, 7, 5, 1] is trained by full-batch gradient descent on
 64x64x3 cat / non-cat images for 2500 iterations, learning rate 0.0075. For each dtype
-(float64, float32) and m = 209, 2090, 8360 and the crossover (the largest m at which
-dnn_fast's cost model still takes the span form), this script times, in one run:
+(float64, float32) and m = 209, 2090, 8360 and at the crossover (the largest m at which
+dnn_fast's cost model still takes the span form) and one example past it, this script times, in one run:
 
 * dnn_utils.L_layer_model as a learner calls it (form="auto"), setup included: input
   checks, initialization, X in the training dtype, and for the span form G = X.T·X and
@@ -504,7 +504,8 @@ def main(argv=None):
 
     plan = {}
     for dtype in dtypes:
-        sizes = args.sizes or ((209,) if args.quick else SIZES + (crossover(dtype, T, layers_dims),))
+        c = crossover(dtype, T, layers_dims)   # the last m of the span form, and the first of the weights form
+        sizes = args.sizes or ((209,) if args.quick else SIZES + (c, c + 1))
         plan[dtype] = sorted(set(sizes))
     all_sizes = sorted({m for sizes in plan.values() for m in sizes})
     if args.synthetic is None:

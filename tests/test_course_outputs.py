@@ -169,3 +169,58 @@ def test_two_layer_model_with_randomstate_starts_from_the_course_init(small_prob
                                seed=np.random.RandomState(1))
     start = course_deep([6, 4, 1], 1, xavier=False)
     np.testing.assert_allclose(costs, course_loop_costs(X, Y, start, 0.1, 201), rtol=1e-10)
+
+
+# ---------------------------------------------------------------------------
+# The course's published cost tables and accuracies, with the course's own files.
+# The project cannot ship those images, so this runs only where a user has them:
+#   DNN_COURSE_DATA=/folder/with/the/course/h5/files pytest tests/test_course_outputs.py
+# ---------------------------------------------------------------------------
+
+# "Deep Neural Network - Application": costs at iterations 0, 100, ..., 2400, as the course prints them
+COURSE_TWO_LAYER_COSTS = [
+    0.6930497356599888, 0.6464320953428849, 0.6325140647912677, 0.6015024920354665, 0.5601966311605747,
+    0.515830477276473, 0.4754901313943325, 0.4339163151225749, 0.400797753620389, 0.3580705011323798,
+    0.3394281538366412, 0.3052753636196264, 0.27491377282130164, 0.24681768210614846, 0.19850735037466108,
+    0.17448318112556654, 0.17080762978096023, 0.11306524562164728, 0.09629426845937154, 0.08342617959726861,
+    0.07439078704319084, 0.06630748132267932, 0.05919329501038171, 0.053361403485605564, 0.04855478562877018]
+COURSE_L_LAYER_COSTS = [   # printed with 6 decimals
+    0.771749, 0.672053, 0.648263, 0.611507, 0.567047, 0.540138, 0.527930, 0.465477, 0.369126, 0.391747,
+    0.315187, 0.272700, 0.237419, 0.199601, 0.189263, 0.161189, 0.148214, 0.137775, 0.129740, 0.121225,
+    0.113821, 0.107839, 0.102855, 0.100897, 0.092878]
+COURSE_ACCURACIES = {"two_layer": (1.0, 0.72), "L_layer": (0.9856459330143539, 0.8)}   # train, test
+
+
+@pytest.fixture(scope="module")
+def course_data():
+    import os
+
+    from dnn_utils import flatten_images, load_data
+
+    folder = os.environ.get("DNN_COURSE_DATA")
+    if not folder:
+        pytest.skip("set DNN_COURSE_DATA to a folder holding the course's train_catvnoncat.h5 and "
+                    "test_catvnoncat.h5 to compare with the course's published cost tables")
+    train_x_orig, train_y, test_x_orig, test_y, _ = load_data(folder)   # fails clearly if they are not there
+    assert train_x_orig.shape == (209, 64, 64, 3) and test_x_orig.shape == (50, 64, 64, 3), \
+        f"DNN_COURSE_DATA={folder} does not hold the course's 209 + 50 images"
+    return flatten_images(train_x_orig), train_y, flatten_images(test_x_orig), test_y
+
+
+@pytest.mark.parametrize("fast", [True, False])
+@pytest.mark.parametrize("model", ["two_layer", "L_layer"])
+def test_the_course_files_give_the_course_cost_tables(course_data, model, fast):
+    from dnn_utils import accuracy, predict
+
+    train_x, train_y, test_x, test_y = course_data
+    if model == "two_layer":
+        params, costs = two_layer_model(train_x, train_y, (12288, 7, 1), 0.0075, 2500,
+                                        seed=np.random.RandomState(1), fast=fast)
+        np.testing.assert_allclose(costs[:25], COURSE_TWO_LAYER_COSTS, rtol=1e-9)
+    else:
+        params, costs = L_layer_model(train_x, train_y, [12288, 20, 7, 5, 1], 0.0075, 2500,
+                                      seed=np.random.RandomState(1), fast=fast)
+        np.testing.assert_allclose(costs[:25], COURSE_L_LAYER_COSTS, rtol=0, atol=5e-7)
+    train_acc, test_acc = COURSE_ACCURACIES[model]
+    assert accuracy(predict(train_x, params), train_y) == pytest.approx(train_acc, abs=1e-9)
+    assert accuracy(predict(test_x, params), test_y) == pytest.approx(test_acc, abs=1e-9)
