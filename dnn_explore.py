@@ -77,13 +77,14 @@ def train_and_plot(X, Y, learning_rate=0.3, depth=2, width=8, init="xavier", num
     resolution -- grid points per side of the decision boundary
 
     Returns:
-    dict with layers_dims, costs (every 100 iterations, as drawn), train_accuracy,
-    test_accuracy (None without test data), diverged (the error message or None),
-    parameters (None if training diverged) and seconds
+    dict with layers_dims, costs (every 100 iterations, as drawn), final_cost (the cost of the
+    returned parameters, after the last update: the network the accuracies score; drawn as the
+    curve's last point), train_accuracy, test_accuracy (None without test data), diverged (the
+    error message or None), parameters (None if training diverged) and seconds
     """
     cost_ax, other_ax = _as_axes_pair(axes)
     dims = layer_sizes(np.shape(X)[0], depth, width)
-    result = dict(layers_dims=dims, costs=[], train_accuracy=None, test_accuracy=None,
+    result = dict(layers_dims=dims, costs=[], final_cost=None, train_accuracy=None, test_accuracy=None,
                   diverged=None, parameters=None, seconds=0.0)
     start = time.perf_counter()
     try:
@@ -92,7 +93,11 @@ def train_and_plot(X, Y, learning_rate=0.3, depth=2, width=8, init="xavier", num
     except TrainingDivergedError as e:
         result["diverged"] = str(e)
     else:
+        # costs stop at the last multiple of 100 before num_iterations; a bumpy run can still move
+        # after it, so the cost of the parameters that are scored is computed and drawn too
+        AL, _ = dnn_utils.L_model_forward(np.asarray(X, dtype=dtype), parameters)
         result.update(parameters=parameters, costs=[float(c) for c in costs],
+                      final_cost=float(dnn_utils.compute_cost(AL, np.asarray(Y, dtype=dtype))),
                       train_accuracy=accuracy(predict(X, parameters), Y))
         if X_test is not None:
             result["test_accuracy"] = accuracy(predict(X_test, parameters), Y_test)
@@ -106,6 +111,9 @@ def train_and_plot(X, Y, learning_rate=0.3, depth=2, width=8, init="xavier", num
         cost_ax.set_title(title, fontsize=9)
     else:
         plot_costs(result["costs"], ax=cost_ax)
+        cost_ax.plot([100 * (len(result["costs"]) - 1), num_iterations], [result["costs"][-1], result["final_cost"]],
+                     ":", color="C0")
+        cost_ax.plot([num_iterations], [result["final_cost"]], "o", ms=4, color="C0")
         cost_ax.set_title(title, fontsize=9)
     if other_ax is not None:
         other_ax.clear()

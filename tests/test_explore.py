@@ -11,7 +11,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 import dnn_explore  # noqa: E402
-from dnn_utils import L_layer_model, accuracy, predict  # noqa: E402
+from dnn_utils import L_layer_model, L_model_forward, accuracy, compute_cost, predict  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -51,6 +51,11 @@ def test_train_and_plot_draws_the_costs_it_returns(xor):
     params, costs = L_layer_model(X, Y, [2, 6, 6, 1], 0.5, 500, seed=3)
     np.testing.assert_allclose(r["costs"], costs)
     assert r["train_accuracy"] == accuracy(predict(X, params), Y)
+    # the curve ends with the cost of the scored parameters, at iteration 500 (not 400, the last of costs)
+    AL, _ = L_model_forward(X, params)
+    assert r["final_cost"] == pytest.approx(compute_cost(AL, Y), rel=1e-12)
+    final = axes[0].lines[-1]
+    assert list(final.get_xdata()) == [500] and final.get_ydata()[0] == pytest.approx(r["final_cost"])
     # the decision boundary: a filled contour and the m points
     assert axes[1].collections, "no decision boundary drawn"
     assert sum(len(c.get_offsets()) for c in axes[1].collections if hasattr(c, "get_offsets")
@@ -64,7 +69,7 @@ def test_train_and_plot_redraws_rather_than_piles_up(xor):
     for lr in (0.1, 1.0):
         r = dnn_explore.train_and_plot(X, Y, learning_rate=lr, depth=1, width=4, num_iterations=200,
                                        axes=axes, resolution=20)
-    assert len(axes[0].lines) == 1
+    assert len(axes[0].lines) == 3   # the costs, a dotted step to the final cost, its point
     np.testing.assert_allclose(axes[0].lines[0].get_ydata(), r["costs"])
     assert "α = 1.0" in axes[0].get_title()
 
@@ -106,7 +111,8 @@ def test_train_and_plot_on_one_axes_draws_only_the_costs(xor):
     X, Y = xor
     _, ax = plt.subplots()
     r = dnn_explore.train_and_plot(X, Y, depth=1, width=3, num_iterations=100, axes=ax)
-    assert len(ax.lines) == 1 and len(r["costs"]) == 1
+    assert len(ax.lines) == 3 and len(r["costs"]) == 1   # the costs and the final cost, nothing else
+    assert not ax.collections and not ax.patches
 
 
 def test_browse_images_shows_one_image_with_its_label_and_the_models_answer():
