@@ -149,7 +149,7 @@ def _show(fig, image):
     An Image widget, not an Output widget: nbclient (which nbgrader and the tests run notebooks
     with) mimics an Output widget by sending messages back to the kernel on the channel where it
     waits for the cell's reply, and then sometimes misses that reply until the cell times out
-    (measured here: 900 s lost in 05, two runs in three; jupyter/nbclient#312). An Image's
+    (measured here: a 900 s stall in notebook 05 in two of three test runs; jupyter/nbclient#312). An Image's
     picture only travels from the kernel to the page.
     """
     import io
@@ -189,7 +189,7 @@ def make_training_widget(X, Y, X_test=None, Y_test=None, *, learning_rates=(0.00
         "init": widgets.Dropdown(options=[(str(s), s) for s in inits], value=init,
                                  description="initialization", style=style),
     }
-    output = widgets.Image(format="png")
+    image = widgets.Image(format="png")
     status = widgets.Label()
     box = widgets.VBox([widgets.HBox([controls["learning_rate"], controls["depth"]]),
                         widgets.HBox([controls["width"], controls["init"]])])
@@ -201,16 +201,16 @@ def make_training_widget(X, Y, X_test=None, Y_test=None, *, learning_rates=(0.00
                                   X_test=X_test, Y_test=Y_test, dtype=dtype, **values)
         fig.tight_layout()
         status.value = f"trained in {box.last['seconds']:.1f} s"
-        _show(fig, output)
+        _show(fig, image)
 
     if manual:
         button = widgets.Button(description="Train")
         button.on_click(rerun)
-        box.children = box.children + (widgets.HBox([button, status]), output)
+        box.children = box.children + (widgets.HBox([button, status]), image)
     else:
         for c in controls.values():
             c.observe(rerun, names="value")
-        box.children = box.children + (status, output)
+        box.children = box.children + (status, image)
     box.controls = controls
     box.last = None
     rerun()
@@ -287,15 +287,15 @@ def make_image_browser(images, labels, predictions=None, probabilities=None,
     if k == 0:
         raise ValueError("there are no images to browse")
     slider = widgets.IntSlider(value=0, min=0, max=k - 1, description="image", continuous_update=False)
-    output = widgets.Image(format="png")
-    box = widgets.VBox([slider, output])
+    image = widgets.Image(format="png")
+    box = widgets.VBox([slider, image])
 
     def rerun(_change=None):
         fig, ax = plt.subplots(figsize=figsize)
         box.last = browse_images(images, labels, slider.value, predictions, probabilities, classes,
                                  indices, ax=ax)
         fig.tight_layout()
-        _show(fig, output)
+        _show(fig, image)
 
     slider.observe(rerun, names="value")
     box.slider = slider
