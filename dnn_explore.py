@@ -128,11 +128,13 @@ def train_and_plot(X, Y, learning_rate=0.3, depth=2, width=8, init="xavier", num
             names = ["train"] + ([] if X_test is None else ["test"])
             values = [result["train_accuracy"]] + ([] if X_test is None else [result["test_accuracy"]])
             other_ax.bar(names, values, color=["#7a9cc6", "#c68a7a"][:len(values)])
-            other_ax.set_ylim(0, 1)
+            other_ax.set_ylim(0, 1.15)   # room for the label above a bar at 1.00
             other_ax.set_ylabel("accuracy")
             for i, v in enumerate(values):
                 other_ax.text(i, v + 0.02, f"{v:.2f}", ha="center", fontsize=9)
             other_ax.set_title(_accuracy_title(result), fontsize=9)
+    if axes is None:   # our own figure: lay it out (a caller's figure is the caller's to arrange)
+        cost_ax.figure.tight_layout()
     return result
 
 
