@@ -151,8 +151,7 @@ def _show(fig, image):
     An Image widget, not an Output widget: nbclient (which nbgrader and the tests run notebooks
     with) mimics an Output widget by sending messages back to the kernel on the channel where it
     waits for the cell's reply, and then sometimes misses that reply until the cell times out
-    (measured here: a 900 s stall in notebook 05 in two of three test runs; jupyter/nbclient#312). An Image's
-    picture only travels from the kernel to the page.
+    (jupyter/nbclient#312; CONTRIBUTING.md). An Image's picture only travels from the kernel to the page.
     """
     import io
 

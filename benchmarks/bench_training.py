@@ -452,6 +452,31 @@ def table(results, torch_version, T):
     return "\n".join(rows)
 
 
+#: the performance issue's targets (set for 2 threads)
+TARGET_PYTORCH = {209: 0.05, 2090: 0.25}   # dnn_utils' time / PyTorch's, at these m
+TARGET_FLOOR = 1.15                        # weights form / its GEMM floor, past the crossover
+
+
+def targets(results, crossovers, torch_version):
+    """The markdown table of the targets each measured row bears on, met or not."""
+    rows = ["| target | dtype | m | measured | |", "|---|---|---|---|---|"]
+    for (dtype, m), r in results.items():
+        name, c = np.dtype(dtype).name, crossovers[dtype]
+        checks = []
+        if m in TARGET_PYTORCH and torch_version:
+            checks.append((f"at most {TARGET_PYTORCH[m]}× PyTorch's time", r["auto"] / r["pytorch"],
+                           TARGET_PYTORCH[m], "×"))
+        if m > c:
+            checks.append((f"past the crossover ({c}): weights form within {TARGET_FLOOR}× its floor",
+                           r["weights"] / r["floor"], TARGET_FLOOR, "×"))
+        if m == c:
+            checks.append(("at the crossover: the span form's extra memory at most X", r["span memory / X"], 1.0,
+                           " X"))
+        for what, value, bound, unit in checks:
+            rows.append(f"| {what} | {name} | {m} | {value:.3f}{unit} | {'met' if value <= bound else 'not met'} |")
+    return "\n".join(rows)
+
+
 def write_readme(text, readme=README):
     """Replace the text between the START and END markers of benchmarks/README.md."""
     content = readme.read_text(encoding="utf-8")
@@ -502,9 +527,10 @@ def main(argv=None):
     print(header)
     print(f"model {layers_dims}, {T} iterations, learning rate {LEARNING_RATE}")
 
-    plan = {}
+    plan, crossovers = {}, {}
     for dtype in dtypes:
-        c = crossover(dtype, T, layers_dims)   # the last m of the span form, and the first of the weights form
+        # the last m of the span form; c + 1 is the first of the weights form
+        c = crossovers[dtype] = crossover(dtype, T, layers_dims)
         sizes = args.sizes or ((209,) if args.quick else SIZES + (c, c + 1))
         plan[dtype] = sorted(set(sizes))
     all_sizes = sorted({m for sizes in plan.values() for m in sizes})
@@ -526,7 +552,10 @@ def main(argv=None):
             results[dtype, m] = r = bench_whole(X, Y, dtype, T, repeats, torch, layers_dims, scale)
             print(f"  {np.dtype(dtype).name} m = {m}: {r['form']} form, {r['auto']:.3g} s "
                   f"(measured in {time.perf_counter() - t0:.0f} s)", flush=True)
-    text = table(results, torch is not None and torch.__version__, T)
+    torch_version = torch is not None and torch.__version__
+    text = table(results, torch_version, T)
+    text += ("\n\nAgainst the performance issue's targets (set for 2 threads):\n\n"
+             + targets(results, crossovers, torch_version))
     print()
     print(text)
     print("\nratios: × its floor = weights form / GEMM floor x T; × faster = textbook / dnn_utils; "

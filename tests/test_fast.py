@@ -469,3 +469,20 @@ def test_bench_training_crossover_and_extrapolation():
     assert bench.crossover(np.float32, 2500) == 2668
     # stopped after 4 iterations: first iteration ends at 3 s (setup + 1), then 1 s each
     assert bench.extrapolate(0.0, [3.0, 4.0, 5.0, 6.0], 10) == 3.0 + 9 * 1.0
+
+
+def test_bench_training_reports_each_target_met_or_not():
+    bench = load("bench_training")
+    row = dict(auto=1.0, pytorch=10.0, weights=12.0, floor=10.0)
+    results = {(np.float64, 209): dict(row, **{"span memory / X": 0.02}),            # 0.1× PyTorch: not met
+               (np.float64, 2090): dict(row, **{"span memory / X": 0.2}),            # 0.1×: met
+               (np.float64, 12248): dict(row, **{"span memory / X": 1.0}),           # memory = X: met
+               (np.float64, 12249): dict(row, weights=11.0, **{"span memory / X": 1.0})}   # 1.1× floor: met
+    text = bench.targets(results, {np.float64: 12248}, torch_version="2.x")
+    lines = text.splitlines()[2:]
+    assert len(lines) == 4
+    assert "209 | 0.100× | not met" in lines[0] and "2090 | 0.100× | met" in lines[1]
+    assert "crossover: the span form's extra memory" in lines[2] and lines[2].endswith("| met |")
+    assert "past the crossover (12248)" in lines[3] and "1.100× | met" in lines[3]
+    # without PyTorch only the targets that do not need it are reported
+    assert len(bench.targets(results, {np.float64: 12248}, torch_version=False).splitlines()) == 4
