@@ -964,7 +964,8 @@ def gradient_check(parameters, X, Y, epsilon=1e-7, forward=None, backward=None, 
 
     Returns:
     difference -- ||grad - gradapprox|| / (||grad|| + ||gradapprox||); below about 1e-7
-                  means backpropagation is right
+                  means backpropagation is right. 0 when both gradients are within rounding
+                  noise of 0 (about √n_params · 2·eps·J / ε), where their ratio means nothing
     """
     if (isinstance(epsilon, bool) or not isinstance(epsilon, (int, float, np.integer, np.floating))
             or not np.isfinite(epsilon) or epsilon <= 0):
@@ -1028,7 +1029,12 @@ def gradient_check(parameters, X, Y, epsilon=1e-7, forward=None, backward=None, 
         gradapprox[i] = (cost_at(plus) - cost_at(minus)) / (2 * epsilon)
 
     denominator = np.linalg.norm(grad) + np.linalg.norm(gradapprox)
-    difference = 0.0 if denominator == 0 else float(np.linalg.norm(grad - gradapprox) / denominator)
+    # Rounding: J is computed to a few ulps, so each centred difference carries noise of about
+    # 4·eps·|J| / (2ε) (2e-9 for J = 0.69, ε = 1e-7). Two gradients that are both that small are
+    # both 0 as far as finite differences can tell (a dead layer, balanced labels): their relative
+    # difference would compare noise with noise, anything up to 1, and is reported as 0.
+    rounding = np.sqrt(theta.shape[0]) * 4 * np.finfo(np.float64).eps * abs(cost_at(theta)) / (2 * epsilon)
+    difference = 0.0 if denominator <= rounding else float(np.linalg.norm(grad - gradapprox) / denominator)
     if at_point and kinks in ("warn", "nudge") and difference > 1e-7:
         import warnings
 

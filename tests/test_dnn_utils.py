@@ -490,3 +490,32 @@ def test_gradient_check_can_fail():
     # ||2g - g|| / (||2g|| + ||g||) = 1/3
     assert d.gradient_check(params, X, Y, backward=doubled_backward) == pytest.approx(1 / 3, rel=1e-4)
     assert d.gradient_check(params, X, Y, backward=swapped_backward) > 1e-3
+
+
+def test_gradient_check_of_a_zero_gradient_is_not_rounding_noise():
+    """A network whose true gradient is exactly 0 (its hidden layer dead for every example, the
+    output at 0.5 and balanced labels): backprop says 0, the finite differences give rounding
+    noise, and their relative difference was 1.0. It is 0; a
+    backprop that is wrong there still fails, and so does one that says 0 where the gradient is not."""
+    params = {"W1": np.array([[1.0, -2.0]]), "b1": np.array([[-0.5]]),
+              "W2": np.array([[-0.8]]), "b2": np.array([[0.0]])}
+    X = np.array([[0.1, 0.3, -0.2, 0.4], [0.2, 0.1, 0.3, 0.1]])  # Z1 < 0 for every example
+    Y = np.array([[0, 0, 1, 1]])  # AL = sigmoid(0) = 0.5: dJ/db2 = mean(AL - Y) = 0
+    AL, caches = d.L_model_forward(X, params)
+    grads = d.L_model_backward(AL, Y, caches)
+    assert all(abs(grads[k]).max() == 0 for k in ("dW1", "db1", "dW2", "db2"))
+    info = d.gradient_check(params, X, Y, details=True)
+    assert info["difference"] == 0.0 and info["kinks_checked"] == 0
+
+    def wrong_db2(AL, Y, caches):
+        grads = d.L_model_backward(AL, Y, caches)
+        grads["db2"] = grads["db2"] + 0.01
+        return grads
+
+    assert d.gradient_check(params, X, Y, backward=wrong_db2) > 0.99
+    Y_unbalanced = np.array([[0, 0, 0, 1]])  # dJ/db2 = 0.25, not 0
+
+    def zero_backward(AL, Y, caches):
+        return {k: np.zeros_like(v) for k, v in d.L_model_backward(AL, Y, caches).items()}
+
+    assert d.gradient_check(params, X, Y_unbalanced, backward=zero_backward) == 1.0
