@@ -1,7 +1,22 @@
 """Project-wide pytest setup."""
 
+import os
+
+#: the variables that set how many threads numpy's BLAS (OpenBLAS, MKL, BLIS) and OpenMP start
+BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS")
+
 
 def pytest_configure(config):
+    # One BLAS thread per process when the tests run on several workers (the test command's
+    # -n auto): each worker, and each notebook kernel it starts, inherits it. With two workers
+    # and two OpenBLAS threads each on a 2-core machine, OpenBLAS's threads wait for each other
+    # by spinning, and measured on an AMD EPYC here, notebooks 07 and 08 took 226 s together
+    # instead of 37 s (an Intel machine had not shown it). A variable the caller set is kept.
+    # This runs in the controller before xdist starts the workers.
+    workers = getattr(config.option, "numprocesses", None)
+    if workers not in (None, 0) and not os.environ.get("PYTEST_XDIST_WORKER"):
+        for name in BLAS_THREAD_VARIABLES:
+            os.environ.setdefault(name, "1")
     # Build matplotlib's font cache before any notebook kernel starts: on a fresh
     # machine the first import prints "building the font cache" on stderr, which
     # nbval would report as an unexpected output of the first plotting cell.
