@@ -10,8 +10,9 @@ def pytest_configure(config):
     # One BLAS thread per process when the tests run on several workers (the test command's
     # -n auto): each worker, and each notebook kernel it starts, inherits it. With two workers
     # and two OpenBLAS threads each on a 2-core machine, OpenBLAS's threads wait for each other
-    # by spinning, and measured on an AMD EPYC here, notebooks 07 and 08 took 226 s together
-    # instead of 37 s (an Intel machine had not shown it). A variable the caller set is kept.
+    # by spinning: measured on a 2-core AMD EPYC with OpenBLAS's AVX2 kernels, notebooks 07 and 08
+    # took 226 s together instead of 37 s (the machine of earlier sessions, with AVX-512 kernels,
+    # had not shown it). A variable the caller set is kept.
     # This runs in the controller before xdist starts the workers.
     workers = getattr(config.option, "numprocesses", None)
     if workers not in (None, 0) and not os.environ.get("PYTEST_XDIST_WORKER"):
