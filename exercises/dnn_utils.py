@@ -925,7 +925,7 @@ def gradient_check(parameters, X, Y, epsilon=1e-7, forward=None, backward=None, 
 
     denominator = np.linalg.norm(grad) + np.linalg.norm(gradapprox)
     # Rounding: J is computed to a few ulps, so each centred difference carries noise of about
-    # 4·eps·|J| / (2ε) (2e-9 for J = 0.69, ε = 1e-7). Two gradients that are both that small are
+    # 4·eps·|J| / (2ε) (3e-9 for J = 0.69, ε = 1e-7). Two gradients that are both that small are
     # both 0 as far as finite differences can tell (a dead layer, balanced labels): their relative
     # difference would compare noise with noise, anything up to 1, and is reported as 0.
     rounding = np.sqrt(theta.shape[0]) * 4 * np.finfo(np.float64).eps * abs(cost_at(theta)) / (2 * epsilon)

@@ -495,8 +495,8 @@ def test_gradient_check_can_fail():
 def test_gradient_check_of_a_zero_gradient_is_not_rounding_noise():
     """A network whose true gradient is exactly 0 (its hidden layer dead for every example, the
     output at 0.5 and balanced labels): backprop says 0, the finite differences give rounding
-    noise, and their relative difference was 1.0. It is 0; a
-    backprop that is wrong there still fails, and so does one that says 0 where the gradient is not."""
+    noise, and their relative difference was 1.0. It is 0; a backprop that is wrong there still
+    fails, and so does one that says 0 where the gradient is not."""
     params = {"W1": np.array([[1.0, -2.0]]), "b1": np.array([[-0.5]]),
               "W2": np.array([[-0.8]]), "b2": np.array([[0.0]])}
     X = np.array([[0.1, 0.3, -0.2, 0.4], [0.2, 0.1, 0.3, 0.1]])  # Z1 < 0 for every example
