@@ -1033,7 +1033,7 @@ def gradient_check(parameters, X, Y, epsilon=1e-7, forward=None, backward=None, 
     # 4·eps·|J| / (2ε) (3e-9 for J = 0.69, ε = 1e-7). Two gradients that are both that small are
     # both 0 as far as finite differences can tell (a dead layer, balanced labels): their relative
     # difference would compare noise with noise, anything up to 1, and is reported as 0.
-    rounding = np.sqrt(theta.shape[0]) * 4 * np.finfo(np.float64).eps * abs(cost_at(theta)) / (2 * epsilon)
+    rounding = np.sqrt(theta.shape[0]) * 4 * np.finfo(np.float64).eps * abs(compute_cost(AL, Y)) / (2 * epsilon)
     difference = 0.0 if denominator <= rounding else float(np.linalg.norm(grad - gradapprox) / denominator)
     if at_point and kinks in ("warn", "nudge") and difference > 1e-7:
         import warnings
