@@ -3,11 +3,12 @@
 The course's model [12288, 20, 7, 5, 1] is trained by full-batch gradient descent on
 64x64x3 cat / non-cat images for 2500 iterations, learning rate 0.0075. For each dtype
 (float64, float32) and m = 209, 2090, 8360 and at the crossover (the largest m at which
-dnn_fast's cost model still takes the span form) and one example past it, this script times, in one run:
+dnnlib.fast's cost model still takes the span form) and one example past it, this script times, in one run:
 
-* dnn_utils.L_layer_model as a learner calls it (form="auto"), setup included: input
-  checks, initialization, X in the training dtype, and for the span form G = X.T·X and
-  Z1_0 = W1_0·X (dnn_fast.SpanFirstLayer), and forming W1 at the end;
+* L_layer_model_fast (dnnlib.fast, the fast path the notebooks train with) as a learner calls
+  it (form="auto"), setup included: input checks, initialization, X in the training dtype,
+  and for the span form G = X.T·X and Z1_0 = W1_0·X (dnnlib.fast.SpanFirstLayer), and
+  forming W1 at the end;
 * the same with form="weights" (the fused step on W1 itself, the path before the span form);
 * the GEMM floor of the weights form: Z1 = W1·X and dW1 = dZ1·X.T alone, the fastest of
   four ways (X's two layouts, Z1's two forms), x 2500;
@@ -22,9 +23,12 @@ total = time to the first iteration's end (setup + 1 iteration) + 2499 x the med
 one of the next iterations (+ forming W1, timed alone, for the span form). The table says
 how many iterations were really run ("ran").
 
-    python benchmarks/bench_training.py            # the full table, about 10 minutes
-    python benchmarks/bench_training.py --write    # ... and write it into benchmarks/README.md
-    python benchmarks/bench_training.py --quick    # a smoke test: m = 209, float64, few iterations
+    python -m benchmarks.bench_training            # the full table, about 10 minutes
+    python -m benchmarks.bench_training --write    # ... and write it into benchmarks/README.md
+    python -m benchmarks.bench_training --quick    # a smoke test: m = 209, float64, few iterations
+
+(from the clone's root; `python benchmarks/bench_training.py` works too where the project is
+installed, e.g. `pip install -e .`).
 
 PyTorch is not a dependency of the project; run the script with a Python that has it
 (e.g. a separate virtual environment) to get the PyTorch columns.
@@ -35,7 +39,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import hashlib
-import importlib.util
 import os
 import statistics
 import sys
@@ -45,10 +48,10 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-import dnn_fast  # noqa: E402
-import dnn_utils  # noqa: E402
+import dnn_utils
+from dnnlib import fast as dnn_fast
+from dnnlib.datasets import make_catvnoncat
+from dnnlib.initialization import initial_parameters
 
 LAYERS_DIMS = [12288, 20, 7, 5, 1]
 LEARNING_RATE = 0.0075
@@ -184,14 +187,13 @@ def cache_dir():
 
 
 def generated_images(m, seed=1):
-    """(m, 64, 64, 3) uint8 images and (1, m) labels from datasets/make_catvnoncat.py, cached.
+    """(m, 64, 64, 3) uint8 images and (1, m) labels from dnnlib.datasets.make_catvnoncat, cached.
 
     Generating takes about 16 ms per image (minutes for 8360), so a set is kept in the
     temporary folder. A set made by an earlier version of the generator is still used,
     with a note: only the timings matter here. Delete the folder to generate afresh.
     """
-    path = ROOT / "datasets" / "make_catvnoncat.py"
-    version = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+    version = hashlib.sha256(Path(make_catvnoncat.__file__).read_bytes()).hexdigest()[:12]
     cached = cache_dir() / f"catvnoncat_train_{m}_seed{seed}.npz"
     larger = sorted((int(f.name.split("_")[2]), f) for f in cache_dir().glob(f"catvnoncat_train_*_seed{seed}.npz")
                     if f.name.split("_")[2].isdigit() and int(f.name.split("_")[2]) >= m)
@@ -203,13 +205,10 @@ def generated_images(m, seed=1):
             if str(data["version"]) != version:
                 print(f"  note: {cached} was made by an earlier version of the generator")
             return data["x"], data["y"].reshape(1, -1)
-    spec = importlib.util.spec_from_file_location("make_catvnoncat", path)
-    generator = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(generator)
-    print(f"  generating {m} images with datasets/make_catvnoncat.py (once; cached in {cache_dir()}) ...",
+    print(f"  generating {m} images with dnnlib.datasets.make_catvnoncat (once; cached in {cache_dir()}) ...",
           flush=True)
     t0 = time.perf_counter()
-    x, y, _, _ = generator.make_dataset(m, 1, seed=seed)
+    x, y, _, _ = make_catvnoncat.make_dataset(m, 1, seed=seed)
     print(f"  ... {time.perf_counter() - t0:.0f} s", flush=True)
     tmp = cached.with_suffix(".tmp.npz")
     np.savez(tmp, x=x, y=y, version=version)
@@ -273,7 +272,7 @@ def model_flops(layers_dims, m):
 def gemm_floor_task(X, n1, iterations, transposed=False):
     """A function timing `iterations` x (Z1 = W1 · X and dW1 = dZ1 · X.T), the unavoidable products.
 
-    transposed -- compute Z1 as (X.T · W1.T).T, the form L_layer_model uses (same numbers)
+    transposed -- compute Z1 as (X.T · W1.T).T, the form L_layer_model_fast uses (same numbers)
     """
     rng = np.random.default_rng(0)
     W1 = rng.standard_normal((n1, X.shape[0])).astype(X.dtype)
@@ -327,9 +326,9 @@ class _Stop(Exception):
 
 @contextlib.contextmanager
 def timed_progress(times, stop_after=None):
-    """Within the block, L_layer_model's progress records perf_counter() after each iteration's
+    """Within the block, L_layer_model_fast's progress records perf_counter() after each iteration's
     forward pass, and ends the run with _Stop after `stop_after` iterations."""
-    original = dnn_utils.TrainingProgress
+    original = dnn_fast.TrainingProgress
 
     class Timed(original):
         def __call__(self, i, AL):
@@ -338,11 +337,11 @@ def timed_progress(times, stop_after=None):
             if stop_after is not None and i + 1 >= stop_after:
                 raise _Stop
 
-    dnn_utils.TrainingProgress = Timed
+    dnn_fast.TrainingProgress = Timed
     try:
         yield
     finally:
-        dnn_utils.TrainingProgress = original
+        dnn_fast.TrainingProgress = original
 
 
 def extrapolate(t0, times, T):
@@ -353,12 +352,12 @@ def extrapolate(t0, times, T):
 
 
 def time_training(X, Y, dtype, form, T, k, layers_dims=LAYERS_DIMS):
-    """Seconds of L_layer_model(X, Y, ..., T iterations, form=form), setup included; k iterations run."""
+    """Seconds of L_layer_model_fast(X, Y, ..., T iterations, form=form), setup included; k iterations run."""
     times = []
     t0 = time.perf_counter()
     with timed_progress(times, stop_after=k if k < T else None):
         try:
-            dnn_utils.L_layer_model(X, Y, layers_dims, LEARNING_RATE, T, dtype=dtype, form=form)
+            dnn_fast.L_layer_model_fast(X, Y, layers_dims, LEARNING_RATE, T, dtype=dtype, form=form)
             return time.perf_counter() - t0
         except _Stop:
             pass
@@ -405,7 +404,7 @@ def bench_whole(X64, Y64, dtype, T, repeats, torch, layers_dims=LAYERS_DIMS, sca
     m = X64.shape[1]
     X, Y = X64.astype(dtype), Y64.astype(dtype)
     n1 = layers_dims[1]
-    initial = dnn_utils.initialize_parameters(layers_dims, seed=1, dtype=dtype)
+    initial = initial_parameters(layers_dims, seed=1, dtype=dtype)
     k_weights = max(3, min(T, int(scale * 8e4 / m)))
     k_span = T if m <= 2100 else max(10, min(T, int(scale * 2e5 / m)))
     auto = form_used(X, dtype, "auto", T, layers_dims)
@@ -561,7 +560,7 @@ def main(argv=None):
     print("\nratios: × its floor = weights form / GEMM floor x T; × faster = textbook / dnn_utils; "
           "× PyTorch = dnn_utils / PyTorch")
     if args.write:
-        command = "python benchmarks/bench_training.py " + " ".join(sys.argv[1:] if argv is None else argv)
+        command = "python -m benchmarks.bench_training " + " ".join(sys.argv[1:] if argv is None else argv)
         write_readme(f"{header}\n\n`{command}`:\n\n{text}", README)
         print(f"written into {README}")
     if limiter is not None:

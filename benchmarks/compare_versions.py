@@ -1,66 +1,69 @@
-"""Time L_layer_model of two versions of dnn_utils.py alternately, in one process.
+"""Time the fast path of two versions of dnnlib/fast.py alternately, in one process.
 
 A change meant to make training faster is judged against the version before it, on the
-same data, in the same run (the machine's speed drifts between runs):
+same data, in the same run (the machine's speed drifts between runs). The other version
+is a module, imported by its name (put its folder on PYTHONPATH); from the clone's root:
 
-    git show HEAD~1:dnn_utils.py > /tmp/dnn_utils_old.py
-    python benchmarks/compare_versions.py /tmp/dnn_utils_old.py            # vs this checkout's
-    python benchmarks/compare_versions.py /tmp/dnn_utils_old.py --threads 1
+    mkdir -p /tmp/old && git show HEAD~1:dnnlib/fast.py > /tmp/old/fast_old.py
+    PYTHONPATH=/tmp/old python -m benchmarks.compare_versions fast_old             # vs this checkout's
+    PYTHONPATH=/tmp/old python -m benchmarks.compare_versions fast_old --threads 1
 
-For each dtype it prints ms per iteration of both versions at m = 209 (the shipped
-training set), each as a multiple of the GEMM floor in the form L_layer_model uses
-(F-ordered X, Z1 as (X.T·W1.T).T), and how much faster the new version is. Times are
-medians over --repeats rounds of 20 iterations, setup (L_layer_model with 0 iterations)
-subtracted, the tasks in rotating order (bench_training.measure).
+The module's L_layer_model_fast is timed (or, for a dnn_utils.py from before dnnlib, its
+L_layer_model, whose fast path was the default) against this checkout's
+dnnlib.fast.L_layer_model_fast. For each dtype it prints ms per iteration of both versions
+at m = 209 (the shipped training set), each as a multiple of the GEMM floor in the form
+L_layer_model_fast uses (F-ordered X, Z1 as (X.T·W1.T).T), and how much faster the new
+version is. Times are medians over --repeats rounds of 20 iterations, setup (the training
+with 0 iterations) subtracted, the tasks in rotating order (bench_training.measure).
 """
 from __future__ import annotations
 
 import argparse
-import importlib.util
+import importlib
 import sys
-from pathlib import Path
 
 import numpy as np
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
-sys.path.insert(0, str(HERE))
-
-import bench_training as bench  # noqa: E402
-import dnn_utils  # noqa: E402
+from benchmarks import bench_training as bench
+from dnnlib import fast as dnn_fast
 
 BLOCK = 20  # iterations per timed run
 
 
-def load_module(path: Path, name: str):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def trainer(module):
+    """The module's fast training: L_layer_model_fast, or a pre-dnnlib dnn_utils' L_layer_model."""
+    train = getattr(module, "L_layer_model_fast", None) or getattr(module, "L_layer_model", None)
+    if train is None:
+        raise AttributeError(f"{module.__name__} has neither L_layer_model_fast nor L_layer_model")
+    return train
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("old", type=Path, help="the other version of dnn_utils.py")
+    parser.add_argument("old", metavar="MODULE",
+                        help="the other version, as an importable module name (e.g. fast_old, with its "
+                             "folder on PYTHONPATH)")
     parser.add_argument("--repeats", type=int, default=11, help="timed rounds (default 11)")
     parser.add_argument("--threads", type=int, default=None, help="BLAS threads (needs threadpoolctl)")
     args = parser.parse_args(argv)
-    if not args.old.is_file():
-        parser.error(f"{args.old} is not a file; make one with: git show REV:dnn_utils.py > FILE")
+    try:
+        old = trainer(importlib.import_module(args.old))
+    except (ImportError, AttributeError) as e:
+        parser.error(f"cannot import {args.old!r} ({e}); make one with: git show REV:dnnlib/fast.py > "
+                     f"DIR/fast_old.py and run with PYTHONPATH=DIR")
     if args.threads:
         from threadpoolctl import threadpool_limits
         threadpool_limits(args.threads, user_api="blas")
-    old = load_module(args.old, "dnn_utils_old")
     X, Y, _ = bench.training_sets((209,))[209]
     dims, lr = bench.LAYERS_DIMS, bench.LEARNING_RATE
-    print(f"old: {args.old}, new: {dnn_utils.__file__}; {bench.blas_info()[2]} BLAS threads; "
+    print(f"old: {args.old}, new: {dnn_fast.__file__}; {bench.blas_info()[2]} BLAS threads; "
           f"m = 209, median of {args.repeats} rounds of {BLOCK} iterations")
     for dtype in (np.float64, np.float32):
         Xd = X.astype(dtype)
         tasks = {}
-        for name, module in (("old", old), ("new", dnn_utils)):
-            tasks[name] = lambda module=module: module.L_layer_model(Xd, Y, dims, lr, BLOCK, dtype=dtype)
-            tasks[name + " setup"] = lambda module=module: module.L_layer_model(Xd, Y, dims, lr, 0, dtype=dtype)
+        for name, train in (("old", old), ("new", dnn_fast.L_layer_model_fast)):
+            tasks[name] = lambda train=train: train(Xd, Y, dims, lr, BLOCK, dtype=dtype)
+            tasks[name + " setup"] = lambda train=train: train(Xd, Y, dims, lr, 0, dtype=dtype)
         tasks["floor"] = bench.gemm_floor_task(np.asfortranarray(Xd), dims[1], BLOCK, transposed=True)
         t = bench.measure(tasks, args.repeats)
         floor = t["floor"] / BLOCK

@@ -4,26 +4,25 @@ through the models trained on the drawings.
 
 Usage::
 
-    PYTHONPATH=. python benchmarks/depth_comparison.py [--n-test 2000] [--test-seed 2]
+    python -m benchmarks.depth_comparison [--n-test 2000] [--test-seed 2]
         [--seeds 0 1 2 3 4] [--iterations 2500] [--no-photos] [--plot depth.png] [--json out.json]
 
-Every model is trained on the shipped training set (209 images), as in the course
-(X = flatten(images) / 255, learning rate 0.0075, 2500 iterations), once per initialization seed.
+(from the clone's root; `python benchmarks/depth_comparison.py` works too where the project is
+installed, e.g. `pip install -e .`). Every model is trained on the shipped training set (209
+images), as in the course (X = flatten(images) / 255, learning rate 0.0075, 2500 iterations, by
+the fast path: the course loop's iterates), once per initialization seed.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import numpy as np
 
-import numpy as np  # noqa: E402
-
-import dnn_explore  # noqa: E402
-from dnn_utils import accuracy, flatten_images, load_data, predict  # noqa: E402
+from dnn_utils import accuracy, flatten_images, load_data, predict
+from dnnlib import explore as dnn_explore
 
 
 def main(argv=None):

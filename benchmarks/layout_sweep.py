@@ -1,6 +1,6 @@
 """The two big products of training with X in either memory layout, for a range of m.
 
-L_layer_model trains on X (n_x, m) in Fortran order, example by example, as flatten_images
+L_layer_model_fast trains on X (n_x, m) in Fortran order, example by example, as flatten_images
 makes it (so a float64 X is used without a copy). This script shows how that layout compares
 with C order, feature by feature, on the machine it runs on. For each m it times, per
 iteration, the two products with X that dominate training, each in the form that suits the
@@ -14,25 +14,19 @@ floor of bench_training.py in those two of its ways, on random data (the speed o
 product does not depend on the values). The answer depends on the BLAS kernels: set
 OPENBLAS_CORETYPE (e.g. Haswell, SkylakeX) to compare them on one CPU.
 
-Usage:
+Usage (from the clone's root: it imports benchmarks.bench_training):
 
-    python benchmarks/layout_sweep.py                                   # float64, default threads
-    python benchmarks/layout_sweep.py --threads 1 --dtype float32
-    python benchmarks/layout_sweep.py --m 209 418 836 2090 --repeats 11
+    python -m benchmarks.layout_sweep                                   # float64, default threads
+    python -m benchmarks.layout_sweep --threads 1 --dtype float32
+    python -m benchmarks.layout_sweep --m 209 418 836 2090 --repeats 11
 """
 from __future__ import annotations
 
 import argparse
-import sys
-from pathlib import Path
 
 import numpy as np
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
-sys.path.insert(0, str(HERE))
-
-import bench_training as bench  # noqa: E402
+from benchmarks import bench_training as bench
 
 N_X, N_1 = 12288, 20  # the course's input size and first hidden layer
 

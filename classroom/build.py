@@ -6,7 +6,6 @@ writes, for every assignment (one per notebook, 01 to 06):
 
     DIR/source/<assignment>/<assignment>.ipynb   the instructor version (solutions, hidden tests)
     DIR/source/<assignment>/dnn_utils.py         the STUDENT edition of the module
-    DIR/source/<assignment>/dnn_checks.py        the input checks (they hold no answers)
     DIR/source/06_cat_classifier/datasets/       the shipped data, for the cat classifier
 
 Then `nbgrader generate_assignment <assignment>` (from DIR) makes the student release
@@ -22,14 +21,15 @@ hidden tests between ``### BEGIN HIDDEN TESTS`` / ``### END HIDDEN TESTS``. Cell
 ``walkthrough-only`` are left out (they would show a solution, or need a function that
 the student only writes in a later assignment).
 
-The student edition of dnn_utils.py is made by tools/editions.py (the same code as the
+The student edition of dnn_utils.py is made by dnnlib/editions.py (the same code as the
 exercise edition's): each graded function runs the student's own version, read from the
-notebook of the assignment where it is written.
+notebook of the assignment where it is written (dnnlib/student.py). The rest of the course
+(input checks, data, plots) comes from the installed project, `dnnlib`.
 """
 from __future__ import annotations
 
 import argparse
-import importlib.util
+import importlib
 import os
 import shutil
 import subprocess
@@ -45,14 +45,7 @@ DATASETS = ROOT / "datasets"
 HIDDEN = Path(__file__).resolve().parent / "hidden"
 
 
-def _load(name: str, path: Path):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-editions = _load("editions", ROOT / "tools" / "editions.py")
+from dnnlib import editions  # noqa: E402
 
 ASSIGNMENTS = editions.ASSIGNMENTS
 DATA_FOR = {"06_cat_classifier": ["train_catvnoncat.h5", "test_catvnoncat.h5"]}
@@ -69,7 +62,9 @@ def graded_functions(notebooks_dir: Path = NOTEBOOKS) -> dict[str, str]:
 
 def classroom_material(assignment: str):
     """(POINTS, HIDDEN) of an assignment: {grade_id: points}, {grade_id: hidden test code}."""
-    module = _load(f"hidden_{assignment}", HIDDEN / f"{assignment}.py")
+    # classroom/hidden/<assignment>.py: `hidden` beside this file, whether it runs as a script
+    # (python classroom/build.py) or is imported as classroom.build
+    module = importlib.import_module(f"{__package__}.hidden.{assignment}" if __package__ else f"hidden.{assignment}")
     return module.POINTS, module.HIDDEN
 
 
@@ -106,7 +101,8 @@ GRADING_NOTE_FOR = {"06_cat_classifier": " *The training cells (the two cat mode
 def assignment_notebook(nb, assignment: str):
     """The nbgrader source notebook of an assignment, from its reading-edition notebook."""
     points, hidden = classroom_material(assignment)
-    nb = editions.drop_walkthrough_only(nb, LEFT_OUT)
+    nb = editions.use_exercise_sources(editions.drop_walkthrough_only(nb, LEFT_OUT))
+    nb.metadata["generated"] = {"from": f"notebooks/{assignment}.ipynb", "by": "classroom/build.py"}
     seen = set()
     for cell in nb.cells:
         key = editions.exercise_key(cell)
@@ -155,7 +151,6 @@ def build(course: Path, notebooks_dir: Path = NOTEBOOKS, module: Path = MODULE) 
         nb = assignment_notebook(nbformat.read(notebooks_dir / f"{assignment}.ipynb", as_version=4), assignment)
         _write_atomic(folder / f"{assignment}.ipynb", nbformat.writes(nb))
         _write_atomic(folder / "dnn_utils.py", student)
-        shutil.copyfile(ROOT / "dnn_checks.py", folder / "dnn_checks.py")  # the input checks: no answers
         for name in DATA_FOR.get(assignment, []):
             (folder / "datasets").mkdir(exist_ok=True)
             shutil.copyfile(DATASETS / name, folder / "datasets" / name)

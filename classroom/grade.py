@@ -19,9 +19,10 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from grading import contract, course, runner, sandbox
+if __package__:                 # imported as classroom.grade
+    from .grading import contract, course, runner, sandbox
+else:                           # run as a script: classroom/grading/ is beside it
+    from grading import contract, course, runner, sandbox
 
 
 def _limits(args) -> sandbox.Limits:

@@ -28,9 +28,10 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-sys.path.insert(0, str(HERE))
-
-from grading import contract
+if __package__:                 # imported as classroom.simulate_class
+    from .grading import contract
+else:                           # run as a script: classroom/grading/ is beside it
+    from grading import contract
 
 ASSIGNMENTS = ["01_initialization", "02_forward_propagation", "03_cost", "04_backward_propagation",
                "05_update_parameters", "06_cat_classifier"]
@@ -129,7 +130,7 @@ def kinds(course: Path) -> dict:
                           "AL, cache = linear_activation_forward(A_prev, "),
         "bug_Z_lt_0": bug("04_backward_propagation", "dZ = dA * (Z > 0)", "dZ = np.array(dA, copy=True)\n    dZ[Z < 0] = 0"),
         "bug_no_1_over_m": bug("04_backward_propagation", "dW = dZ @ A_prev.T / m", "dW = dZ @ A_prev.T"),
-        "partial_dtype": bug("01_initialization", ".astype(dtype)", ""),
+        "partial_fan_in": bug("01_initialization", "/ np.sqrt(layer_dims[l - 1])", "/ np.sqrt(layer_dims[0])"),
         "draft_above": {"02_forward_propagation": lambda c: with_draft(c)},
         "helper": {"01_initialization": lambda c: with_helper(c)},
         "cheat_transformer": {"04_backward_propagation": lambda c: cheat_all(c, "04_backward_propagation",
@@ -187,7 +188,7 @@ def kinds(course: Path) -> dict:
             "_FORGED = _forge()\n"), body="_forge()\nraise NotImplementedError()")},
         "helper_outside": {"01_initialization": lambda c: with_helper(c, inside=False)},
         "wrong_call_to_reference": {"05_update_parameters": lambda c: answered(c, "05_update_parameters", {
-            "fast=True,": "fast=False,", "L_model_forward(X, parameters)": "L_model_forward(X.T, parameters)"})},
+            "L_model_forward(X, parameters)": "L_model_forward(X.T, parameters)"})},
         "memory_hog": {"06_cat_classifier": lambda c: cheat_all(c, "06_cat_classifier", "",
                                                                  body="big = np.ones(2 ** 32)\nreturn big")},
     }
@@ -206,11 +207,11 @@ def with_helper(course: Path, inside: bool = True) -> dict:
     """A correct 01 that uses its own helper, defined in the solution cell or in a cell of its own."""
     a = "01_initialization"
     src = contract.load_assignment(course, a).solutions["initialize_parameters"]
-    old = "std = np.sqrt(1 / layer_dims[l - 1])"
+    old = "/ np.sqrt(layer_dims[l - 1])"
     if old not in src:
         raise ValueError(f"simulate_class: the answer of initialize_parameters no longer contains {old!r}")
-    src = src.replace(old, "std = _xavier(layer_dims[l - 1])")
-    helper = "def _xavier(n_prev):\n    return np.sqrt(1 / n_prev)\n"
+    src = src.replace(old, "* _xavier(layer_dims[l - 1])")
+    helper = "def _xavier(n_prev):\n    return 1 / np.sqrt(n_prev)\n"
     nb = answered(course, a, replace={"initialize_parameters": src + ("\n\n\n" + helper if inside else "")})
     if not inside:
         nb["cells"].insert(1, {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
@@ -270,7 +271,7 @@ def write_class(course: Path, students: dict[str, str], base: str = "correct") -
 def class_of(n: int) -> dict[str, str]:
     """n students: one of every kind first, then correct answers and seed-post bugs in turn."""
     names = [k for k in kinds(Path("/")) if k != "correct"]
-    fill = ["correct", "bug_AW", "bug_Z_lt_0", "correct", "bug_no_1_over_m", "partial_dtype", "bug_A_prev"]
+    fill = ["correct", "bug_AW", "bug_Z_lt_0", "correct", "bug_no_1_over_m", "partial_fan_in", "bug_A_prev"]
     out = {f"s{i:03d}_{k}": k for i, k in enumerate(names)}
     i = len(out)
     while len(out) < n:

@@ -1,6 +1,5 @@
-"""datasets/build_from_photos.py: a user's own photos -> the course's HDF5 dataset."""
+"""dnnlib/datasets/build_from_photos.py: a user's own photos -> the course's HDF5 dataset."""
 import errno
-import importlib.util
 import io
 import os
 import subprocess
@@ -13,12 +12,9 @@ import pytest
 from PIL import Image
 
 import dnn_utils
+from dnnlib.datasets import build_from_photos as bfp
 
 ROOT = Path(__file__).resolve().parent.parent
-SCRIPT = ROOT / "datasets" / "build_from_photos.py"
-spec = importlib.util.spec_from_file_location("build_from_photos", SCRIPT)
-bfp = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(bfp)
 
 RED, BLUE = (200, 30, 40), (30, 40, 200)  # cats are red-ish, non-cats blue-ish
 
@@ -287,8 +283,9 @@ def test_bad_arguments(photos, tmp_path):
 def test_command_line(tmp_path):
     d = make_many(tmp_path / "p", 3, 3)
     out = tmp_path / "out"
-    run = lambda *args: subprocess.run([sys.executable, str(SCRIPT), *map(str, args)],  # noqa: E731
-                                       capture_output=True, text=True, timeout=60)
+    run = lambda *args: subprocess.run(  # noqa: E731
+        [sys.executable, "-m", "dnnlib.datasets.build_from_photos", *map(str, args)],
+        cwd=ROOT, capture_output=True, text=True, timeout=60)
     failed = run(tmp_path / "nowhere", "--out", out)
     assert failed.returncode == 2
     assert "photos folder not found" in failed.stderr and "Traceback" not in failed.stderr

@@ -12,7 +12,6 @@ submissions are auto-graded with `nbgrader autograde`, offline:
 from __future__ import annotations
 
 import ast
-import importlib.util
 import os
 import re
 import shutil
@@ -25,9 +24,7 @@ import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-spec = importlib.util.spec_from_file_location("classroom_build", ROOT / "classroom" / "build.py")
-build = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(build)
+from classroom import build  # noqa: E402
 
 ASSIGNMENTS = build.ASSIGNMENTS
 
@@ -239,8 +236,8 @@ def test_release_reveals_no_solution(course):
                 elif inside:
                     answers |= _code_lines(line)
     assert len(answers) > 50  # the answers were found at all
-    handed_out = set().union(*(_code_lines((course / "release" / ASSIGNMENTS[0] / name).read_text())
-                               for name in ("dnn_utils.py", "dnn_checks.py")))
+    handed_out = set().union(_code_lines((course / "release" / ASSIGNMENTS[0] / "dnn_utils.py").read_text()),
+                             *(_code_lines((ROOT / "dnnlib" / name).read_text()) for name in ("checks.py", "student.py")))
     revealing = answers - ALLOWED_SHARED_LINES - handed_out
     # every graded function's answer has lines of its own, and they are among those checked
     for a in ASSIGNMENTS:
@@ -259,35 +256,39 @@ def test_release_reveals_no_solution(course):
         assert not _code_lines(module) & revealing, f"the release module of {a} shows answers"
 
 
-def test_student_module_keeps_the_helpers_and_stubs_the_answers(course, tmp_path, monkeypatch):
+STUDENT_MODULE_CHECKS = """
+import numpy as np, pytest, dnn_utils as student
+assert student.STUDENT_EDITION and student.__file__.endswith("06_cat_classifier/dnn_utils.py")
+train_x, train_y, test_x, test_y, classes = student.load_data()      # data loading works
+assert train_x.shape == (209, 64, 64, 3) and list(classes) == [b"non-cat", b"cat"]
+A, Z = student.sigmoid(np.array([[0.0]]))                              # the handed-out activations
+assert A[0, 0] == 0.5 and student.relu(np.array([[-1.0, 2.0]]))[0].tolist() == [[0.0, 2.0]]
+assert student.accuracy(np.array([[1, 0]]), np.array([[1, 1]])) == 0.5
+with pytest.raises(NotImplementedError, match="01_initialization"):    # no earlier work: a clear message
+    student.initialize_parameters([2, 1], seed=0)
+params = {"W1": np.array([[1.0, -1.0]]), "b1": np.array([[0.0]])}
+if STEP == "answered":   # the student's finished 02 beside it: predict (not graded) runs their L_model_forward
+    assert student.predict(np.array([[2.0, 0.0], [1.0, 3.0]]), params).tolist() == [[1, 0]]
+else:                    # an unfinished answer is reported as such
+    with pytest.raises(NotImplementedError, match="not written yet"):
+        student.predict(np.array([[2.0, 0.0], [1.0, 3.0]]), params)
+print("ok")
+"""
+
+
+def test_student_module_keeps_the_helpers_and_stubs_the_answers(course, tmp_path):
+    """The release's dnn_utils.py, imported from its assignment folder as a student's kernel does."""
     folder = tmp_path / "06_cat_classifier"
     shutil.copytree(course / "release" / "06_cat_classifier", folder)
-    monkeypatch.chdir(folder)
-    monkeypatch.delenv("DNN_COURSE_DIR", raising=False)
-    spec = importlib.util.spec_from_file_location("student_dnn_utils", folder / "dnn_utils.py")
-    student = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(student)
-    import numpy as np
-
-    train_x, train_y, test_x, test_y, classes = student.load_data()      # data loading works
-    assert train_x.shape == (209, 64, 64, 3) and list(classes) == [b"non-cat", b"cat"]
-    A, Z = student.sigmoid(np.array([[0.0]]))                              # the handed-out activations
-    assert A[0, 0] == 0.5 and student.relu(np.array([[-1.0, 2.0]]))[0].tolist() == [[0.0, 2.0]]
-    assert student.accuracy(np.array([[1, 0]]), np.array([[1, 1]])) == 0.5
-    with pytest.raises(NotImplementedError, match="01_initialization"):    # no earlier work: a clear message
-        student.initialize_parameters([2, 1], seed=0)
-    # with the student's finished 02 next to it, predict (not graded) runs the student's L_model_forward
     source02 = nbformat.read(course / "source" / "02_forward_propagation" / "02_forward_propagation.ipynb", 4)
     release02 = nbformat.read(course / "release" / "02_forward_propagation" / "02_forward_propagation.ipynb", 4)
     (tmp_path / "02_forward_propagation").mkdir()
-    nbformat.write(answered(release02, source02), tmp_path / "02_forward_propagation" / "02_forward_propagation.ipynb")
-    params = {"W1": np.array([[1.0, -1.0]]), "b1": np.array([[0.0]])}
-    assert student.predict(np.array([[2.0, 0.0], [1.0, 3.0]]), params).tolist() == [[1, 0]]
-    # an unfinished answer is reported as such
-    nbformat.write(release02, tmp_path / "02_forward_propagation" / "02_forward_propagation.ipynb")
-    student._YOURS.clear()
-    with pytest.raises(NotImplementedError, match="not written yet"):
-        student.predict(np.array([[2.0, 0.0], [1.0, 3.0]]), params)
+    env = {k: v for k, v in os.environ.items() if k != "DNN_COURSE_DIR"}
+    for step, notebook in (("answered", answered(release02, source02)), ("unfinished", release02)):
+        nbformat.write(notebook, tmp_path / "02_forward_propagation" / "02_forward_propagation.ipynb")
+        done = subprocess.run([sys.executable, "-c", f"STEP = {step!r}\n" + STUDENT_MODULE_CHECKS], cwd=folder,
+                              env=env, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-3000:]
 
 
 def test_nbgrader_validate_tells_a_student_before_submitting(course, tmp_path):

@@ -8,8 +8,11 @@ accepts a np.random.RandomState, which draws the same numbers in the same order.
 import numpy as np
 import pytest
 
-from dnn_utils import (L_layer_model, compute_cost, initialize_parameters,
-                       initialize_parameters_two_layer, two_layer_model)
+from dnn_utils import (L_layer_model, L_layer_model_fast, compute_cost, initial_parameters,
+                       initialize_parameters, initialize_parameters_two_layer, two_layer_model,
+                       two_layer_model_fast)
+
+LOOPS = {True: (two_layer_model_fast, L_layer_model_fast), False: (two_layer_model, L_layer_model)}
 
 # The course's published values (week 4, "Building your Deep Neural Network: Step by Step").
 COURSE_DEEP_W1_ROW0 = [0.01788628, 0.0043651, 0.00096497, -0.01863493, -0.00277388]   # seed 3, [5, 4, 3]
@@ -41,7 +44,7 @@ def assert_same(actual, expected):
 
 
 def test_deep_initialization_matches_course_table():
-    p = initialize_parameters([5, 4, 3], scale=0.01, seed=np.random.RandomState(3))
+    p = initial_parameters([5, 4, 3], scale=0.01, seed=np.random.RandomState(3))
     np.testing.assert_allclose(p["W1"][0], COURSE_DEEP_W1_ROW0, rtol=0, atol=PRINTED)
     np.testing.assert_allclose(p["W2"], COURSE_DEEP_W2, rtol=0, atol=PRINTED)
     assert p["W1"].shape == (4, 5) and p["W2"].shape == (3, 4)
@@ -60,20 +63,20 @@ def test_two_layer_initializer_matches_course_table():
 @pytest.mark.parametrize("seed", [np.random.RandomState, int, np.random.default_rng])
 def test_two_layer_initializer_is_initialize_parameters_with_scale_001(seed):
     a = initialize_parameters_two_layer(7, 4, 1, seed=seed(5))
-    b = initialize_parameters([7, 4, 1], scale=0.01, seed=seed(5))
+    b = initial_parameters([7, 4, 1], scale=0.01, seed=seed(5))
     assert_same(a, b)
 
 
 def test_xavier_with_randomstate_is_the_course_application_init_exactly():
     dims = [12288, 20, 7, 5, 1]
-    p = initialize_parameters(dims, scale="xavier", seed=np.random.RandomState(1))
+    p = initial_parameters(dims, scale="xavier", seed=np.random.RandomState(1))
     assert_same(p, course_deep(dims, 1, xavier=True))
 
 
 def test_a_randomstate_is_consumed_layer_by_layer_like_the_global_generator():
     rng = np.random.RandomState(0)
-    first = initialize_parameters([4, 3, 1], scale=0.01, seed=rng)
-    second = initialize_parameters([4, 3, 1], scale=0.01, seed=rng)
+    first = initial_parameters([4, 3, 1], scale=0.01, seed=rng)
+    second = initial_parameters([4, 3, 1], scale=0.01, seed=rng)
     reference = np.random.RandomState(0)
     np.testing.assert_array_equal(first["W1"], reference.randn(3, 4) * 0.01)
     np.testing.assert_array_equal(first["W2"], reference.randn(1, 3) * 0.01)
@@ -90,14 +93,14 @@ def test_the_global_generator_is_never_touched():
 
 
 def test_generator_seeds_draw_as_before():
-    p = initialize_parameters([6, 5, 1], scale="he", seed=3)
+    p = initial_parameters([6, 5, 1], scale="he", seed=3)
     rng = np.random.default_rng(3)
     np.testing.assert_array_equal(p["W1"], rng.standard_normal((5, 6)) * np.sqrt(2 / 6))
     np.testing.assert_array_equal(p["W2"], rng.standard_normal((1, 5)) * np.sqrt(2 / 5))
 
 
 def test_randomstate_with_float32_and_he():
-    p = initialize_parameters([6, 5, 1], scale="he", seed=np.random.RandomState(2), dtype=np.float32)
+    p = initial_parameters([6, 5, 1], scale="he", seed=np.random.RandomState(2), dtype=np.float32)
     r = np.random.RandomState(2)
     assert p["W1"].dtype == np.float32
     np.testing.assert_array_equal(p["W1"], (r.randn(5, 6) * np.sqrt(2 / 6)).astype(np.float32))
@@ -149,8 +152,7 @@ def small_problem():
 def test_L_layer_model_with_randomstate_gives_the_course_cost_table(small_problem, fast):
     X, Y = small_problem
     dims = [6, 5, 3, 1]
-    _, costs = L_layer_model(X, Y, dims, learning_rate=0.05, num_iterations=301,
-                             seed=np.random.RandomState(1), fast=fast)
+    _, costs = LOOPS[fast][1](X, Y, dims, learning_rate=0.05, num_iterations=301, seed=np.random.RandomState(1))
     expected = course_loop_costs(X, Y, course_deep(dims, 1, xavier=True), 0.05, 301)
     assert len(costs) == len(expected) == 4
     np.testing.assert_allclose(costs, expected, rtol=1e-10)
@@ -214,12 +216,11 @@ def test_the_course_files_give_the_course_cost_tables(course_data, model, fast):
 
     train_x, train_y, test_x, test_y = course_data
     if model == "two_layer":
-        params, costs = two_layer_model(train_x, train_y, (12288, 7, 1), 0.0075, 2500,
-                                        seed=np.random.RandomState(1), fast=fast)
+        params, costs = LOOPS[fast][0](train_x, train_y, (12288, 7, 1), 0.0075, 2500, seed=np.random.RandomState(1))
         np.testing.assert_allclose(costs[:25], COURSE_TWO_LAYER_COSTS, rtol=1e-9)
     else:
-        params, costs = L_layer_model(train_x, train_y, [12288, 20, 7, 5, 1], 0.0075, 2500,
-                                      seed=np.random.RandomState(1), fast=fast)
+        params, costs = LOOPS[fast][1](train_x, train_y, [12288, 20, 7, 5, 1], 0.0075, 2500,
+                                       seed=np.random.RandomState(1))
         np.testing.assert_allclose(costs[:25], COURSE_L_LAYER_COSTS, rtol=0, atol=5e-7)
     train_acc, test_acc = COURSE_ACCURACIES[model]
     assert accuracy(predict(train_x, params), train_y) == pytest.approx(train_acc, abs=1e-9)

@@ -1,6 +1,5 @@
 """The committed diagrams (notebooks/figures/*.png) are what tools/draw_diagrams.py draws."""
 
-import importlib.util
 from pathlib import Path
 
 import numpy as np
@@ -8,18 +7,11 @@ import pytest
 from matplotlib.image import imread
 from matplotlib.testing.compare import compare_images
 
+from tools import draw_diagrams
+
 ROOT = Path(__file__).resolve().parent.parent
 FIGURES = ROOT / "notebooks" / "figures"
 
-
-def load_script():
-    spec = importlib.util.spec_from_file_location("draw_diagrams", ROOT / "tools" / "draw_diagrams.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-draw_diagrams = load_script()
 NAMES = sorted(draw_diagrams.DIAGRAMS)
 
 

@@ -10,25 +10,24 @@
 from __future__ import annotations
 
 import ast
-import importlib.util
 import json
-import os
 import re
 import shutil
+import subprocess
 import sys
-import traceback
 from pathlib import Path
 
 import nbformat
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-spec = importlib.util.spec_from_file_location("editions", ROOT / "tools" / "editions.py")
-editions = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(editions)
+from dnnlib import editions
 
+ROOT = Path(__file__).resolve().parent.parent
 EXERCISES = ROOT / "exercises"
-PROJECT_MODULES = {p.stem for p in ROOT.glob("*.py")} - {"conftest"}
+#: {module name: its file}: the top-level modules and the package's
+PROJECT_MODULES = {p.stem: p for p in ROOT.glob("*.py") if p.stem != "conftest"}
+PROJECT_MODULES.update({f"dnnlib.{p.stem}": p for p in (ROOT / "dnnlib").glob("*.py") if p.stem != "__init__"})
+PROJECT_MODULES["dnnlib"] = ROOT / "dnnlib" / "__init__.py"
 
 # Lines an answer shares with code every edition must show: how the course's functions are
 # called elsewhere (predict, two_layer_model, the tests), and bare Python.
@@ -37,7 +36,12 @@ ALLOWED_SHARED_LINES = {
     "return A, cache", "else:", "parameters = {}", "grads = {}", "caches = []", "Z = cache",
     "AL, caches = L_model_forward(X, parameters)", "grads = L_model_backward(AL, Y, caches)",
     "for l in range(1, L + 1):", "images = np.asarray(images)",
-    "if fast:",  # the branch on a documented argument (two_layer_model shows it too)
+    # the course's own templates give these lines: the layer count, the seed's generator, and
+    # the training loop's bookkeeping (two_layer_model shows them, as the course's notebook does)
+    "L = len(parameters) // 2", "rng = np.random.default_rng(seed)", "costs = []",
+    "for i in range(num_iterations):", "if print_cost and (i % 100 == 0 or i == num_iterations - 1):",
+    'print(f"Cost after iteration {i}: {cost:.6f}")', "if i % 100 == 0:", "costs.append(cost)",
+    "return parameters, costs", "parameters = update_parameters(parameters, grads, learning_rate)",
 }
 
 
@@ -69,13 +73,14 @@ def without_magics(source: str) -> str:
 
 
 def imported_modules(source: str) -> set[str]:
+    """The modules `source` imports, by their full dotted names (and `dnnlib.x` for `from dnnlib import x`)."""
     tree = ast.parse(without_magics(source))  # a notebook's code that does not parse is a failure here
     names = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            names |= {a.name.split(".")[0] for a in node.names}
+            names |= {a.name for a in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module:
-            names.add(node.module.split(".")[0])
+            names |= {node.module} | {f"{node.module}.{a.name}" for a in node.names}
     return names
 
 
@@ -86,14 +91,15 @@ def exercise_sources(folder: Path = EXERCISES) -> dict[str, str]:
         nb = nbformat.read(path, 4)
         texts[path.name] = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     texts["dnn_utils.py (student edition)"] = (folder / "dnn_utils.py").read_text(encoding="utf-8")
-    todo = set().union(*(imported_modules(t) for t in texts.values())) & PROJECT_MODULES - {"dnn_utils"}
+    todo = set().union(*(imported_modules(t) for t in texts.values())) & set(PROJECT_MODULES) - {"dnn_utils"}
     done = set()
     while todo:
         name = todo.pop()
         done.add(name)
-        text = (ROOT / f"{name}.py").read_text(encoding="utf-8")
-        texts[f"{name}.py"] = text
-        todo |= (imported_modules(text) & PROJECT_MODULES) - done - {"dnn_utils"}
+        path = PROJECT_MODULES[name]
+        text = path.read_text(encoding="utf-8")
+        texts[str(path.relative_to(ROOT))] = text
+        todo |= (imported_modules(text) & set(PROJECT_MODULES)) - done - {"dnn_utils"}
     return texts
 
 
@@ -165,19 +171,10 @@ def run_notebook(path: Path, timeout: int = 300):
 
 
 @pytest.fixture(scope="module")
-def kernel_path(tmp_path_factory):
-    """Kernels import the exercise folder's dnn_utils.py first, the project's other modules next."""
-    folder = tmp_path_factory.mktemp("project") / "exercises"
-    folder.mkdir()
-    (folder.parent / "datasets").symlink_to(ROOT / "datasets")   # exercises/ sits beside datasets/
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("PYTHONPATH", os.pathsep.join([str(folder), str(ROOT)]))
-        yield folder
-
-
-@pytest.fixture(scope="module")
-def filled(kernel_path):
-    folder = kernel_path
+def filled(tmp_path_factory):
+    """A copy of exercises/ with every blank filled with the reference answer. A kernel started in
+    it imports its dnn_utils.py (the student edition) from its own folder, as a learner's does."""
+    folder = tmp_path_factory.mktemp("exercises")
     shutil.copytree(EXERCISES, folder, dirs_exist_ok=True)
     bodies = editions.reference_bodies()
     for a in editions.ASSIGNMENTS:
@@ -200,7 +197,6 @@ def test_untouched_exercises_stop_at_the_first_blank(tmp_path, monkeypatch):
     from nbclient.exceptions import CellExecutionError
 
     shutil.copytree(EXERCISES, tmp_path, dirs_exist_ok=True)
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(tmp_path), str(ROOT)]))
     with pytest.raises(CellExecutionError, match="NotImplementedError.*write the body of initialize_parameters"):
         run_notebook(tmp_path / "01_initialization.ipynb")
     # 02 filled in, 01 not: the first call of initialize_parameters names notebook 01
@@ -228,7 +224,7 @@ def test_no_exercise_file_holds_a_line_of_an_answer():
     answers = answer_lines()
     assert all(answers.values()), [n for n, lines in answers.items() if not lines]
     texts = exercise_sources()
-    assert {"dnn_utils.py (student edition)", "dnn_checks.py"} <= set(texts)
+    assert {"dnn_utils.py (student edition)", "dnnlib/checks.py", "dnnlib/student.py", "dnnlib/fast.py"} <= set(texts)
     assert not leaks(texts, answers), "\n".join(leaks(texts, answers))
 
 
@@ -265,80 +261,39 @@ def test_no_notebook_imports_a_private_name(path):
                     f"{path.name} uses {node.value.id}.{node.attr}"
 
 
-# ---------------------------------------------------------------------------
-# The student module's loader
-# ---------------------------------------------------------------------------
-
-@pytest.fixture
-def student(tmp_path, monkeypatch):
-    """The exercises folder in a temp dir, with 01 filled in, and its student module imported."""
+def test_the_student_module_imports_the_learners_functions_from_its_folder(tmp_path):
+    """exercises/dnn_utils.py, imported as a kernel started in its folder imports it, runs the
+    learner's initialize_parameters (01 filled in) and names notebook 02 for a function not written."""
     shutil.copytree(EXERCISES, tmp_path, dirs_exist_ok=True)
     nb = editions.fill_in(nbformat.read(tmp_path / "01_initialization.ipynb", 4), editions.reference_bodies())
     nbformat.write(nb, tmp_path / "01_initialization.ipynb")
-    monkeypatch.chdir(tmp_path)
-    spec = importlib.util.spec_from_file_location("student_dnn_utils", tmp_path / "dnn_utils.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return tmp_path, module
+    code = ("import numpy as np, dnn_utils\n"
+            "assert dnn_utils.STUDENT_EDITION and dnn_utils.__file__.startswith(%r)\n"
+            "print(dnn_utils.initialize_parameters([3, 2, 1], seed=0)['W1'].shape)\n"
+            "try:\n    dnn_utils.linear_forward(np.ones((1, 1)), np.ones((1, 1)), np.ones((1, 1)))\n"
+            "except NotImplementedError as e:\n    print(e)\n") % str(tmp_path)
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0] == "(2, 3)"
+    assert "linear_forward is not written yet" in done.stdout and "02_forward_propagation" in done.stdout
 
 
-def edit_graded_cell(path: Path, key: str, change) -> None:
-    nb = nbformat.read(path, 4)
-    for cell in nb.cells:
-        if cell.get("metadata", {}).get("exercise") == key:
-            cell.source = change(cell.source)
-    nbformat.write(nb, path)
+def test_exercise_06_trains_the_learners_functions_and_names_a_broken_backward(tmp_path):
+    """Exercise 06 trains with the learner's own loop (FAST = False): a backward pass that uses the
+    sigmoid's derivative in the hidden layers stops it, at the comparison with the fast path, with a
+    message that sends the learner to notebook 04."""
+    from nbclient.exceptions import CellExecutionError
 
-
-def test_student_module_runs_the_learners_function(student):
-    folder, module = student
-    p = module.initialize_parameters([3, 2, 1], seed=0)
-    assert p["W1"].shape == (2, 3)
-    # a scratch cell above the graded one that also defines the function is not taken for it
-    nb = nbformat.read(folder / "01_initialization.ipynb", 4)
-    nb.cells.insert(2, nbformat.v4.new_code_cell("def initialize_parameters(layer_dims):\n    return 'scratch'"))
-    nbformat.write(nb, folder / "01_initialization.ipynb")
-    assert isinstance(module.initialize_parameters([3, 2, 1], seed=0), dict)
-
-
-def test_student_module_loads_the_learners_helpers(student):
-    folder, module = student
-    edit_graded_cell(folder / "01_initialization.ipynb", "initialize_parameters", lambda s: (
-        "import math\n\nSCALE = 2\n\n\ndef my_zeros(n):\n    return np.zeros((n, 1))\n\n\n"
-        + s.replace('np.zeros((layer_dims[l], 1), dtype=dtype)', 'my_zeros(layer_dims[l]).astype(dtype) * SCALE')))
-    p = module.initialize_parameters([3, 2, 1], seed=0)
-    assert p["b1"].shape == (2, 1)
-
-
-def test_student_module_rejects_a_cell_that_does_more_than_define(student):
-    folder, module = student
-    edit_graded_cell(folder / "01_initialization.ipynb", "initialize_parameters",
-                     lambda s: s + '\n\nprint("trying it out")\ninitialize_parameters([2, 1])')
-    with pytest.raises(NotImplementedError, match=r"01_initialization .*line \d+: print\(\"trying it out\"\)"):
-        module.initialize_parameters([3, 2, 1], seed=0)
-
-
-def with_first_line(source, name, line):
-    """`source` with `line` as the first statement of function `name` (after its docstring)."""
-    fn = next(n for n in ast.walk(ast.parse(source)) if isinstance(n, ast.FunctionDef) and n.name == name)
-    first = fn.body[1] if ast.get_docstring(fn) is not None else fn.body[0]
-    lines = source.splitlines()
-    lines.insert(first.lineno - 1, " " * first.col_offset + line)
-    return "\n".join(lines)
-
-
-def test_student_module_names_the_notebook_in_errors(student):
-    folder, module = student
-    with pytest.raises(NotImplementedError, match="not written yet.*02_forward_propagation"):
-        module.linear_forward(*([__import__("numpy").ones((1, 1))] * 3))
-    edit_graded_cell(folder / "01_initialization.ipynb", "initialize_parameters",
-                     lambda s: with_first_line(s, "initialize_parameters", "1 / 0"))
-    try:
-        module.initialize_parameters([3, 2, 1], seed=0)
-    except ZeroDivisionError:
-        text = "".join(traceback.format_exception(*sys.exc_info()))
-    assert 'File "<exercise 01: initialize_parameters>"' in text and "1 / 0" in text
-    assert '"cells"' not in text                      # never a notebook's JSON
-    edit_graded_cell(folder / "01_initialization.ipynb", "initialize_parameters", lambda s: s + "\n def (")
-    with pytest.raises(NotImplementedError, match="initialize_parameters in notebook 01_initialization does not parse"):
-        module.initialize_parameters([3, 2, 1], seed=0)
+    folder = tmp_path
+    shutil.copytree(EXERCISES, folder, dirs_exist_ok=True)
+    bodies = editions.reference_bodies()
+    assert '"relu")' in bodies["L_model_backward"]
+    bodies["L_model_backward"] = bodies["L_model_backward"].replace('"relu")', '"sigmoid")')
+    for a in editions.ASSIGNMENTS:
+        nbformat.write(editions.fill_in(nbformat.read(folder / f"{a}.ipynb", 4), bodies), folder / f"{a}.ipynb")
+    source = "\n".join(c.source for c in nbformat.read(folder / "06_cat_classifier.ipynb", 4).cells)
+    assert "FAST = False" in source and "FAST = True" not in source
+    with pytest.raises(CellExecutionError) as info:
+        run_notebook(folder / "06_cat_classifier.ipynb")
+    message = str(info.value)
+    assert "differ from the fast path" in message and "L_model_backward" in message and "notebook 04" in message

@@ -1,4 +1,4 @@
-"""dnn_explore's callbacks, called directly, and the widgets that wire controls to them."""
+"""dnnlib.explore's callbacks, called directly, and the widgets that wire controls to them."""
 
 import importlib
 import sys
@@ -10,8 +10,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-import dnn_explore  # noqa: E402
-from dnn_utils import L_layer_model, L_model_forward, accuracy, compute_cost, predict  # noqa: E402
+from dnnlib import explore as dnn_explore  # noqa: E402
+from dnn_utils import (L_layer_model, L_layer_model_fast, L_model_forward, accuracy, compute_cost,  # noqa: E402
+                       predict)
 
 
 @pytest.fixture(autouse=True)
@@ -47,7 +48,7 @@ def test_train_and_plot_draws_the_costs_it_returns(xor):
     np.testing.assert_allclose(line.get_ydata(), r["costs"])
     np.testing.assert_array_equal(line.get_xdata(), [0, 100, 200, 300, 400])
     assert "[2, 6, 6, 1]" in axes[0].get_title()
-    # the same numbers as training directly with L_layer_model
+    # the same numbers as training directly with the course's loop, L_layer_model
     params, costs = L_layer_model(X, Y, [2, 6, 6, 1], 0.5, 500, seed=3)
     np.testing.assert_allclose(r["costs"], costs)
     assert r["train_accuracy"] == accuracy(predict(X, params), Y)
@@ -202,7 +203,7 @@ def test_compare_depths_and_its_plot():
     rng = np.random.default_rng(2)
     X = rng.standard_normal((4, 60))
     Y = (X[0] + X[1] > 0).astype(np.int64).reshape(1, -1)
-    models = {"logistic": (L_layer_model, []), "deep": (L_layer_model, [3, 3])}
+    models = {"logistic": (L_layer_model_fast, []), "deep": (L_layer_model_fast, [3, 3])}
     results = dnn_explore.compare_depths(X, Y, X, Y, seeds=(0, 1, 2), models=models, learning_rate=0.5,
                                          num_iterations=200)
     assert list(results) == ["logistic", "deep"]
@@ -210,7 +211,7 @@ def test_compare_depths_and_its_plot():
     assert r["layers_dims"] == [4, 3, 3, 1] and r["test"].shape == (3,)
     assert r["test_mean"] == pytest.approx(r["test"].mean())
     assert r["test_std"] == pytest.approx(np.std(r["test"], ddof=1))
-    params, _ = L_layer_model(X, Y, [4, 3, 3, 1], 0.5, 200, seed=1)
+    params, _ = L_layer_model(X, Y, [4, 3, 3, 1], 0.5, 200, seed=1)  # the course's loop: the same model
     assert r["test"][1] == accuracy(predict(X, params), Y)
     ax = dnn_explore.plot_depth_comparison(results, m_test=60)
     assert [p.get_height() for p in ax.patches] == pytest.approx([results[k]["test_mean"] for k in results])

@@ -1,23 +1,20 @@
-"""dnn_fast computes what the plain textbook algorithm computes, in both forms of the first layer.
+"""dnnlib.fast computes what the plain textbook algorithm computes, in both forms of the first layer.
 
 The textbook algorithm is tests/reference.py (forward with caches, backward through dA,
-update in new arrays), independent of dnn_utils and dnn_fast. No test here measures time;
+update in new arrays), independent of dnn_utils and dnnlib.fast. No test here measures time;
 the memory tests use tracemalloc, which numpy reports to.
 """
 
-import importlib.util
 import tracemalloc
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-import dnn_fast
 import dnn_utils
+from benchmarks import bench_training, compare_versions, layout_sweep
+from dnnlib import fast as dnn_fast
 from tests import reference
-
-BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 
 #: agreement of a whole training with the textbook's (relative, per parameter and per AL)
 AGREEMENT = {np.float64: 1e-10, np.float32: 1e-4}
@@ -31,13 +28,6 @@ AGREEMENT = {np.float64: 1e-10, np.float32: 1e-4}
 ITERATIONS = {np.float64: 60, np.float32: 25}
 #: one step, where only rounding differs
 STEP = {np.float64: dict(rtol=1e-12, atol=1e-14), np.float32: dict(rtol=1e-5, atol=1e-6)}
-
-
-def load(name):
-    spec = importlib.util.spec_from_file_location(name, BENCHMARKS / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def random_data(n_x, m, seed=0, dtype=np.float64):
@@ -269,8 +259,11 @@ def test_L_layer_model_fast_prints_and_records_as_the_loop(capsys, m, dtype):
     assert dnn_fast.choose_form(300, m, 8, 350, np.dtype(dtype).itemsize) == ("span" if m == M_SPAN else "weights")
     runs = {}
     for fast in (True, False):
-        parameters, costs = dnn_utils.L_layer_model(X, Y, [300, 8, 4, 1], 0.05, 350, print_cost=True,
-                                                    dtype=dtype, fast=fast)
+        if fast:
+            parameters, costs = dnn_utils.L_layer_model_fast(X, Y, [300, 8, 4, 1], 0.05, 350, print_cost=True,
+                                                             dtype=dtype)
+        else:  # the course's loop (float64 only: the float32 run is compared with it)
+            parameters, costs = dnn_utils.L_layer_model(X, Y, [300, 8, 4, 1], 0.05, 350, print_cost=True)
         runs[fast] = parameters, costs, capsys.readouterr().out
     (p_fast, c_fast, out_fast), (p_loop, c_loop, out_loop) = runs[True], runs[False]
     assert len(c_fast) == len(c_loop) == 4
@@ -296,9 +289,10 @@ def test_divergence_is_reported_as_on_the_loop(m):
     X, Y = rng.standard_normal((300, m)), (rng.random((1, m)) > 0.5).astype(int)
     messages = {}
     for fast in (True, False):
+        model = dnn_utils.L_layer_model_fast if fast else dnn_utils.L_layer_model
         with warnings.catch_warnings(), pytest.raises(dnn_utils.TrainingDivergedError) as error:
             warnings.simplefilter("error")
-            dnn_utils.L_layer_model(X, Y, [300, 5, 1], learning_rate=1e6, num_iterations=300, fast=fast)
+            model(X, Y, [300, 5, 1], learning_rate=1e6, num_iterations=300)
         messages[fast] = str(error.value)
     assert messages[True] == messages[False]
     assert "diverged at iteration" in messages[True]
@@ -392,23 +386,23 @@ def test_span_forms_extra_memory_at_the_memory_cap_is_at_most_X(dtype):
 
 
 def test_no_copy_of_X_from_flatten_images(monkeypatch):
-    """flatten_images lays X out example by example, and L_layer_model trains on it as it is."""
+    """flatten_images lays X out example by example, and L_layer_model_fast trains on it as it is."""
     images = np.random.default_rng(5).integers(0, 256, size=(7, 4, 4, 3), dtype=np.uint8)
     X = dnn_utils.flatten_images(images)
     assert X.flags.f_contiguous
     seen = []
     train = dnn_fast.train
     monkeypatch.setattr(dnn_fast, "train", lambda X_, *a, **k: seen.append(X_) or train(X_, *a, **k))
-    dnn_utils.L_layer_model(X, np.array([[0, 1, 0, 1, 1, 0, 1]]), [48, 3, 1], num_iterations=2)
+    dnn_utils.L_layer_model_fast(X, np.array([[0, 1, 0, 1, 1, 0, 1]]), [48, 3, 1], num_iterations=2)
     assert len(seen) == 1 and np.shares_memory(seen[0], X)
 
 
 def test_float32_training_keeps_float32_and_matches_float64():
     X, Y = random_data(50, 40, seed=6)
     layers_dims = [50, 8, 4, 1]
-    p64, c64 = dnn_utils.L_layer_model(X, Y, layers_dims, learning_rate=0.05, num_iterations=500)
-    p32, c32 = dnn_utils.L_layer_model(X, Y, layers_dims, learning_rate=0.05, num_iterations=500,
-                                       dtype=np.float32)
+    p64, c64 = dnn_utils.L_layer_model_fast(X, Y, layers_dims, learning_rate=0.05, num_iterations=500)
+    p32, c32 = dnn_utils.L_layer_model_fast(X, Y, layers_dims, learning_rate=0.05, num_iterations=500,
+                                            dtype=np.float32)
     assert all(v.dtype == np.float32 for v in p32.values())
     assert all(v.dtype == np.float64 for v in p64.values())
     np.testing.assert_allclose(c32, c64, rtol=1e-4, atol=1e-5)
@@ -419,26 +413,26 @@ def test_float32_training_keeps_float32_and_matches_float64():
 def test_gradient_check_stays_float64():
     """gradient_check works in float64 even for float32 parameters."""
     X, Y = random_data(4, 6, seed=7)
-    parameters = dnn_utils.initialize_parameters([4, 3, 1], seed=1, dtype=np.float32)
+    parameters = dnn_utils.initial_parameters([4, 3, 1], seed=1, dtype=np.float32)
     assert dnn_utils.gradient_check(parameters, X.astype(np.float32), Y) < 1e-7
 
 
 # --- the benchmark scripts run --------------------------------------------------------------
 
 def test_compare_versions_runs(capsys):
-    """benchmarks/compare_versions.py times two versions of the module; here the module against itself."""
-    compare = load("compare_versions")
-    assert compare.main([str(Path(dnn_utils.__file__)), "--repeats", "1"]) == 0
+    """benchmarks/compare_versions.py times two versions of the fast path; here the module against itself."""
+    compare = compare_versions
+    assert compare.main(["dnnlib.fast", "--repeats", "1"]) == 0
     out = capsys.readouterr().out
     assert "float64" in out and "float32" in out and out.count("x as fast") == 2
     with pytest.raises(SystemExit):
-        compare.main(["no/such/dnn_utils.py"])
-    assert "is not a file" in capsys.readouterr().err
+        compare.main(["no_such_fast_old"])
+    assert "cannot import 'no_such_fast_old'" in capsys.readouterr().err
 
 
 def test_layout_sweep_runs(capsys):
     """benchmarks/layout_sweep.py prints a row per m: both layouts' times and their ratio."""
-    sweep = load("layout_sweep")
+    sweep = layout_sweep
     assert sweep.main(["--m", "5", "9", "--repeats", "1"]) == 0
     rows = [line.split() for line in capsys.readouterr().out.splitlines()[2:]]
     assert [row[0] for row in rows] == ["5", "9"] and all(len(row) == 4 for row in rows)
@@ -447,7 +441,7 @@ def test_layout_sweep_runs(capsys):
 
 def test_bench_training_smoke(capsys, tmp_path):
     """benchmarks/bench_training.py --quick on tiny random data prints a row per (dtype, m)."""
-    bench = load("bench_training")
+    bench = bench_training
     assert bench.main(["--quick", "--synthetic", "300", "--sizes", "30", "290", "--iterations", "12",
                        "--dtype", "both", "--no-torch"]) == 0
     rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("| float")]
@@ -464,7 +458,7 @@ def test_bench_training_smoke(capsys, tmp_path):
 
 
 def test_bench_training_crossover_and_extrapolation():
-    bench = load("bench_training")
+    bench = bench_training
     assert bench.crossover(np.float64, 2500) == 12288 - 2 * 20
     assert bench.crossover(np.float32, 2500) == 2668
     # stopped after 4 iterations: first iteration ends at 3 s (setup + 1), then 1 s each
@@ -472,7 +466,7 @@ def test_bench_training_crossover_and_extrapolation():
 
 
 def test_bench_training_reports_each_target_met_or_not():
-    bench = load("bench_training")
+    bench = bench_training
     row = dict(auto=1.0, pytorch=10.0, weights=12.0, floor=10.0)
     results = {(np.float64, 209): dict(row, **{"span memory / X": 0.02}),            # 0.1× PyTorch: not met
                (np.float64, 2090): dict(row, **{"span memory / X": 0.2}),            # 0.1×: met

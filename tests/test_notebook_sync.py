@@ -1,14 +1,12 @@
 """The notebooks' teaching code and dnn_utils.py must not drift apart."""
-import importlib.util
 from pathlib import Path
 
 import nbformat
 import pytest
 
+from tools import nb as nbtool
+
 ROOT = Path(__file__).resolve().parent.parent
-spec = importlib.util.spec_from_file_location("nbtool", ROOT / "tools" / "nb.py")
-nbtool = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(nbtool)
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
 

@@ -14,16 +14,15 @@ import http.server
 import os
 import re
 import shutil
-import sys
 import threading
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 
+from tools import build_site
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-import build_site  # noqa: E402
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]

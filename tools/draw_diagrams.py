@@ -302,7 +302,8 @@ def draw_all(out=OUT):
         for name, draw in DIAGRAMS.items():
             fig = draw()
             path = out / name
-            fig.savefig(path, dpi=DPI, metadata={"Software": None})
+            # the PNG names its generator (a fixed text: matplotlib's own names its version)
+            fig.savefig(path, dpi=DPI, metadata={"Software": "tools/draw_diagrams.py"})
             plt.close(fig)
             paths.append(path)
     return paths

@@ -39,6 +39,7 @@ def install_source(url: str) -> str:
     """The cell's code: import, and pip-install from git only when the import fails."""
     name = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["name"]
     return (f"{MARKER}\n"
+            "# (written by tools/install_cell.py: edit that, not this cell)\n"
             "try:\n"
             "    import dnn_utils  # noqa: F401\n"
             "except ModuleNotFoundError:\n"

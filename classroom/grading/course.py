@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import html
+import importlib.util
 import json
 import os
 import shutil
@@ -25,22 +26,27 @@ from pathlib import Path
 from . import contract, runner, sandbox
 
 ROOT = Path(__file__).resolve().parents[2]
+#: the modules of dnnlib the student module needs in the sandbox (not the editions or dataset builders)
+SANDBOX_PACKAGE = ["__init__.py", "checks.py", "training.py", "initialization.py", "data.py", "files.py",
+                   "gradcheck.py", "plots.py", "fast.py", "student.py"]
 OUT = "grades"          # DIR/grades/: what this grader writes (besides feedback/ and gradebook.db)
 
 
 def prepare_module_dir(course: Path, a: contract.Assignment, all_assignments: list[contract.Assignment]) -> Path:
-    """What the sandbox may read besides the submission: the student module, the input checks,
-    dnn_fast.py when an answer imports it, and the data. Never an answer of this assignment."""
+    """What the sandbox may read besides the submission: the harness, the student module, the
+    course package it imports (dnnlib: checks, data, the loader of student code, ...) and the data.
+    Never an answer of this assignment. The harness runs from this folder, which is how it finds
+    the modules."""
     lib = course / OUT / "sandbox-lib" / a.name
     if lib.exists():
         shutil.rmtree(lib)
     lib.mkdir(parents=True)
-    for name in ("dnn_utils.py", "dnn_checks.py"):
-        shutil.copyfile(a.folder / name, lib / name)
-    needs_fast = any("dnn_fast" in src for x in all_assignments for src in x.solutions.values())
-    if needs_fast:
-        fast = a.folder / "dnn_fast.py"
-        shutil.copyfile(fast if fast.exists() else ROOT / "dnn_fast.py", lib / "dnn_fast.py")
+    shutil.copyfile(a.folder / "dnn_utils.py", lib / "dnn_utils.py")
+    shutil.copyfile(sandbox.HARNESS, lib / "harness.py")
+    package = Path(importlib.util.find_spec("dnnlib").origin).parent
+    (lib / "dnnlib").mkdir()
+    for name in SANDBOX_PACKAGE:
+        shutil.copyfile(package / name, lib / "dnnlib" / name)
     if (a.folder / "datasets").is_dir():
         shutil.copytree(a.folder / "datasets", lib / "datasets")
     return lib

@@ -1,8 +1,12 @@
 """The grading harness: runs INSIDE the sandbox, one process per submission (and per restart).
 
-Standard library and numpy only: the sandbox does not see the classroom/ package.
+Standard library, numpy and the course (dnn_utils, dnnlib): the sandbox does not see the
+classroom/ package.
 
-    python -I harness.py RESULT_FD  < plan.json
+    python -E -s harness.py RESULT_FD  < plan.json
+
+It runs from the grading folder that course.prepare_module_dir fills: this file, the student
+edition of dnn_utils.py and the course package dnnlib beside it (found as the script's folder).
 
 The plan (read whole from stdin before any student code runs) holds the reference code of
 the earlier assignments, the student's solution cells (as code, by grade_id), and the
@@ -46,8 +50,7 @@ def main():
     del raw
     nonce = plan.pop("nonce").encode()
     os.close(0)
-    sys.path[:0] = plan["path"]
-    os.chdir(plan["cwd"])
+    os.chdir(plan["cwd"])   # dnn_utils and dnnlib sit beside this file (course.prepare_module_dir)
 
     write, dumps = os.write, json.dumps
     _str, _repr, _type, _isinstance, _len = str, repr, type, isinstance, len
@@ -92,6 +95,7 @@ def main():
 
     # -- the course's modules, then the reference code of the earlier assignments ---------
     import dnn_utils
+    from dnnlib.student import StudentCodeError, definitions
     module = vars(dnn_utils)
     for name in plan["later"]:
         def later(*a, _n=name, **k):
@@ -110,7 +114,7 @@ def main():
     extras = [vars(__import__(name)) for name in plan.get("modules", [])]
 
     def relink():
-        """Other course modules (dnn_fast) imported the graded names from dnn_utils: same versions."""
+        """Other course modules that imported the graded names from dnn_utils see the same versions."""
         for d in extras:
             for n in graded:
                 if n in d:
@@ -138,7 +142,7 @@ def main():
 
     # -- integrity: namespaces student code must leave alone ---------------------------------
     watched_names = [n for n in sys.modules
-                     if n == "numpy" or n.startswith("numpy.") or n in ("builtins", "math", "json", "dnn_checks")
+                     if n == "numpy" or n.startswith("numpy.") or n in ("builtins", "math", "json", "dnnlib.checks")
                      or n in plan.get("modules", [])]
     watched = [(n, vars(sys.modules[n])) for n in watched_names if hasattr(sys.modules[n], "__dict__")]
 
@@ -199,16 +203,15 @@ def main():
     student = _dict(module)
     load_errors, ignored = [], []
     for cell in plan["student"]:
+        # the one way of splitting a learner's cell (dnnlib/student.py); here statements that
+        # do work are skipped, not refused, and each definition is loaded on its own
         try:
-            tree = ast.parse(cell["source"])
-        except SyntaxError as e:
-            load_errors.append(cap(f"your cell {cell['grade_id']} does not parse: line {e.lineno}: {e.msg}"))
+            _tree, kept, others = definitions(cell["source"], f"your cell {cell['grade_id']}", allow_calls=True)
+        except StudentCodeError as e:
+            load_errors.append(cap(_str(e)))
             continue
-        for node in tree.body:
-            if not _isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import,
-                                      ast.ImportFrom, ast.Assign, ast.AnnAssign)):
-                ignored.append(f"{cell['grade_id']} line {node.lineno}")
-                continue
+        ignored += [f"{cell['grade_id']} line {node.lineno}" for node in others]
+        for node in kept:
             label = node.name if _isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) \
                 else cell["grade_id"]
             try:
@@ -310,7 +313,7 @@ def main():
             parts, tb = [], e.__traceback__
             while tb is not None:
                 fname, line = tb.tb_frame.f_code.co_filename, f"line {tb.tb_lineno}"
-                if fname.endswith("dnn_checks.py") and tb.tb_frame.f_code.co_name == "with_checks":
+                if fname.endswith(os.path.join("dnnlib", "checks.py")) and tb.tb_frame.f_code.co_name == "with_checks":
                     # @checked's wrapper: the error is in the input checks of the function it wraps
                     wrapped = tb.tb_frame.f_locals.get("fn")
                     if _isinstance(wrapped, _FunctionType):

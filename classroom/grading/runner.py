@@ -137,12 +137,12 @@ class HarnessRun:
         if job.safe:
             cmd = sandbox.bwrap_command(job.module_dir, job.folder if job.folder.is_dir() else None, args)
             env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
-            plan = dict(plan, path=["/grading/lib"], cwd="/tmp")
+            plan = dict(plan, cwd="/tmp")
         else:
             self.scratch = Path(os.environ.get("TMPDIR", "/tmp")) / f"grading-{self.nonce[:12]}"
             self.scratch.mkdir(parents=True)
-            cmd, env = sandbox.unsafe_command(args), sandbox.unsafe_env()
-            plan = dict(plan, path=[str(job.module_dir)], cwd=str(self.scratch))
+            cmd, env = sandbox.unsafe_command(job.module_dir, args), sandbox.unsafe_env()
+            plan = dict(plan, cwd=str(self.scratch))
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
                                      stderr=subprocess.PIPE if os.environ.get("GRADER_DEBUG") else subprocess.DEVNULL,
                                      pass_fds=(write_fd,), env=env, start_new_session=True)
@@ -236,7 +236,7 @@ def grade(job: Job) -> dict:
     result["notes"] += notes + test_cell_notes(nb, a)
     plan = {
         "assignment": a.name,
-        "modules": ["dnn_fast"] if (job.module_dir / "dnn_fast.py").exists() else [],
+        "modules": [],
         "reference": [{"assignment": e.name, "grade_id": gid, "source": src}
                       for e in job.earlier for gid, src in e.solutions.items()],
         "later": job.later_names,

@@ -67,7 +67,9 @@ def bwrap_command(module_dir: Path, submission_dir: Path | None, python_args: li
     for root in _python_roots():
         if not root.startswith("/usr/") and os.path.exists(root):
             cmd += ["--ro-bind", root, root]
-    cmd += ["--ro-bind", str(module_dir), "/grading/lib", "--ro-bind", str(HARNESS), "/grading/harness.py"]
+    # the grading folder (the harness, the student module, the course package) is the harness's own
+    # folder, so `import dnn_utils` finds them there: no sys.path to edit
+    cmd += ["--ro-bind", str(module_dir), "/grading"]
     if submission_dir is not None:
         cmd += ["--ro-bind", str(submission_dir), "/submission"]
     cmd += ["--remount-ro", "/"]                  # the sandbox's own root too: only /tmp is writable
@@ -76,12 +78,14 @@ def bwrap_command(module_dir: Path, submission_dir: Path | None, python_args: li
            "PYTHONDONTWRITEBYTECODE": "1"}
     for k, v in env.items():
         cmd += ["--setenv", k, v]
-    cmd += ["--chdir", "/tmp", sys.executable, "-I", "/grading/harness.py", *python_args]
+    # -E -s: no PYTHON* variables, no user site (as -I); not -P, so the harness's own folder
+    # /grading comes first on sys.path and `import dnn_utils` finds the student module there
+    cmd += ["--chdir", "/tmp", sys.executable, "-E", "-s", "/grading/harness.py", *python_args]
     return cmd
 
 
-def unsafe_command(python_args: list[str]) -> list[str]:
-    return [sys.executable, "-I", str(HARNESS), *python_args]
+def unsafe_command(module_dir: Path, python_args: list[str]) -> list[str]:
+    return [sys.executable, "-E", "-s", str(Path(module_dir) / "harness.py"), *python_args]
 
 
 def unsafe_env() -> dict:

@@ -1,12 +1,15 @@
-"""dnn_checks: the input checks of dnn_utils, kept apart from the algorithms.
+"""The input checks of the course functions, kept apart from the algorithms.
 
 Each check raises an error that says what was expected and what was found, so a
 learner never meets a raw broadcast error, a bare KeyError or a silent NaN. The
-teaching functions of dnn_utils.py stay the algorithm only; their inputs are checked
+course functions of dnn_utils.py stay the algorithm only; their inputs are checked
 here.
 """
 
 from __future__ import annotations
+
+import threading
+import types
 
 import numpy as np
 
@@ -85,44 +88,195 @@ def check_learning_rate(learning_rate):
 
 
 # ---------------------------------------------------------------------------
-# The checks of each teaching function, attached to it with @checked
+# @checked: the checks of each course function, run at the boundary
 # ---------------------------------------------------------------------------
 
-_calls = {"depth": 0}  # how deep in checked teaching functions the running call is
+class _State(threading.local):
+    """Per thread: how deep in checked functions the running call is, and the training watched."""
+    depth = 0
+    watch = None  # dnnlib.training.CourseLoopWatch while a course model trains
+
+
+_local = _State()
+
+#: the course's model functions: checked, and their training watched (dnnlib.training)
+MODELS = ("L_layer_model", "two_layer_model")
+
+
+class InputError(ValueError):
+    """A course function's input is wrong; the message says what was expected and what was found."""
+
+
+def _same_signature_checker(check, fn):
+    """`check` with fn's defaults when both take the same parameters (it is then called directly,
+    with the caller's arguments); None when they differ (then the arguments are bound first)."""
+    code, fcode = check.__code__, fn.__code__
+    n, fn_n = code.co_argcount + code.co_kwonlyargcount, fcode.co_argcount + fcode.co_kwonlyargcount
+    if (code.co_flags & 0x0C or fcode.co_flags & 0x0C or code.co_argcount != fcode.co_argcount
+            or code.co_varnames[:n] != fcode.co_varnames[:fn_n]):
+        return None
+    direct = types.FunctionType(code, check.__globals__, check.__name__, fn.__defaults__, check.__closure__)
+    direct.__kwdefaults__ = fn.__kwdefaults__
+    return direct
 
 
 def checked(fn):
-    """Run `inputs_of_<name>` (below) on a teaching function's arguments before each call.
+    """Check a course function's inputs at the boundary, so its body stays the algorithm only.
 
-    The function's body stays the algorithm only; a bad input stops here, with a message
-    that names what was expected and what was found. The checks that read every value of
-    the data (NaN/inf scans) run only in the outermost call: L_model_forward scans X once,
-    and the linear_forward calls inside it check shapes and types only.
+    * A call from outside any checked function (in any thread) runs `inputs_of_<name>` below
+      first: a bad input stops there, with a message naming what was expected and found.
+    * Calls inside another checked function (L_model_forward's linear_forward calls, the whole
+      training loop inside L_layer_model) run unchecked: the outer call checked its inputs, so
+      they cost almost nothing. If one of them fails anyway, its checks run then, and name the
+      input that caused it instead of numpy's error.
+    * A `seed` that is a np.random.RandomState draws as the course's np.random.randn does
+      (course_generator below), whatever the body does with np.random.default_rng(seed).
+    * L_layer_model and two_layer_model are watched while they train (dnnlib.training): a
+      diverging or stalled run is reported from the course's own calls to compute_cost and
+      update_parameters.
     """
     import functools
     import inspect
 
-    check = globals()["inputs_of_" + fn.__name__]
-    signature = inspect.signature(fn)
+    from dnnlib import training
 
-    @functools.wraps(fn)
+    name = fn.__name__
+    check = globals()["inputs_of_" + name]
+    direct = _same_signature_checker(check, fn)
+    if direct is None:
+        signature = inspect.signature(fn)
+
+        def direct(*args, **kwargs):
+            bound = signature.bind(*args, **kwargs)
+            bound.apply_defaults()
+            return check(**bound.arguments)
+    params = list(inspect.signature(fn).parameters)
+    seed_at = params.index("seed") if "seed" in params else None
+    state = _local
+
+    def outer_checks(args, kwargs):
+        """The checks of a call from outside; a wrong argument names this function, not its checks."""
+        try:
+            direct(*args, **kwargs)
+        except TypeError as error:
+            if check.__name__ + "()" not in str(error):
+                raise
+            raise TypeError(str(error).replace(check.__name__ + "()", name + "()")) from None
+
+    def recheck(error, args, kwargs):
+        """A nested call failed: let its checks name the input (outer calls keep that message)."""
+        if isinstance(error, (InputError, training.TrainingDivergedError)) or getattr(error, "_named", False):
+            return
+        depth, state.depth = state.depth, 0
+        try:
+            direct(*args, **kwargs)
+        except (TypeError, ValueError) as named:
+            named._named = True
+            raise named from error
+        finally:
+            state.depth = depth
+
+    def course_seed(args, kwargs):
+        if len(args) > seed_at and isinstance(args[seed_at], np.random.RandomState):
+            args = args[:seed_at] + (course_generator(args[seed_at]),) + args[seed_at + 1:]
+        elif isinstance(kwargs.get("seed"), np.random.RandomState):
+            kwargs["seed"] = course_generator(kwargs["seed"])
+        return args, kwargs
+
+    def call(depth, target, args, kwargs):
+        """target(*args, **kwargs) one level deeper; a failure of a nested call is named by its checks."""
+        state.depth = depth + 1
+        try:
+            return target(*args, **kwargs)
+        except Exception as error:  # noqa: BLE001 (re-raised, named if the inputs explain it)
+            if depth:
+                recheck(error, args, kwargs)
+            raise
+        finally:
+            state.depth = depth
+
+    # The common case, most calls of a training loop, as cheap as a wrapper can be: a nested call
+    # costs a counter and a try (call() inlined: one Python call less, measured in benchmarks/)
     def with_checks(*args, **kwargs):
-        bound = signature.bind(*args, **kwargs)
-        bound.apply_defaults()
-        check(**bound.arguments)
-        _calls["depth"] += 1
+        depth = state.depth
+        if not depth:
+            outer_checks(args, kwargs)
+        state.depth = depth + 1
         try:
             return fn(*args, **kwargs)
+        except Exception as error:  # noqa: BLE001 (re-raised, named if the inputs explain it)
+            if depth:
+                recheck(error, args, kwargs)
+            raise
         finally:
-            _calls["depth"] -= 1
+            state.depth = depth
 
-    with_checks.unchecked = fn
-    return with_checks
+    def watched_model(*args, **kwargs):  # L_layer_model, two_layer_model: the training is watched
+        return training.watched(fn, args, kwargs, state)
+
+    def with_seed(*args, **kwargs):
+        depth = state.depth
+        if not depth:
+            outer_checks(args, kwargs)
+        args, kwargs = course_seed(args, kwargs)
+        return call(depth, watched_model if name in MODELS and not depth else fn, args, kwargs)
+
+    def watched_cost(*args, **kwargs):  # compute_cost: the watch sees each iteration's AL
+        depth = state.depth
+        if not depth:
+            outer_checks(args, kwargs)
+            # integer or boolean probabilities (0/1 given by hand) become float64, so the body
+            # can clip them to its dtype's epsilon
+            if args and args[0].dtype.kind in "iub":
+                args = (args[0].astype(np.float64),) + args[1:]
+            elif "AL" in kwargs and kwargs["AL"].dtype.kind in "iub":
+                kwargs["AL"] = kwargs["AL"].astype(np.float64)
+        elif state.watch is not None:
+            state.watch.cost(args[0] if args else kwargs.get("AL"))
+        return call(depth, fn, args, kwargs)
+
+    def watched_update(*args, **kwargs):  # update_parameters: the end of an iteration
+        result = with_checks(*args, **kwargs)
+        if state.depth and state.watch is not None:
+            state.watch.iteration += 1
+        return result
+
+    wrapper = (with_seed if seed_at is not None else watched_cost if name == "compute_cost"
+               else watched_update if name == "update_parameters" else with_checks)
+    wrapper = functools.wraps(fn)(wrapper)
+    wrapper.unchecked = fn
+    return wrapper
 
 
 def outermost():
-    """True in the checks of a teaching function called directly (not from another one)."""
-    return _calls["depth"] == 0
+    """True in the checks of a course function called from outside any other (in this thread)."""
+    return _local.depth == 0
+
+
+class _CourseDraws(np.random.Generator):
+    """A Generator whose standard_normal draws what the course's np.random.randn draws."""
+
+    def __init__(self, legacy):
+        super().__init__(np.random.MT19937(0))  # unused: the draws below come from `legacy`
+        self.legacy = legacy
+
+    def standard_normal(self, size=None, dtype=np.float64, out=None):
+        draws = self.legacy.randn(*np.atleast_1d(size)) if size is not None else self.legacy.randn()
+        return np.asarray(draws, dtype=dtype)
+
+    def normal(self, loc=0.0, scale=1.0, size=None):
+        return self.legacy.normal(loc, scale, size)
+
+
+def course_generator(seed):
+    """np.random.default_rng(seed), except that a np.random.RandomState (the course's
+    np.random.seed(1)) gives a Generator whose standard_normal(shape) is its randn(*shape):
+    the course's numbers, from code written for a Generator."""
+    if isinstance(seed, _CourseDraws):
+        return seed
+    if isinstance(seed, np.random.RandomState):
+        return _CourseDraws(seed)
+    return np.random.default_rng(seed)
 
 
 def all_finite(A):
@@ -179,12 +333,31 @@ def check_activation(activation):
         raise ValueError(f"activation must be 'relu' or 'sigmoid', found {activation!r}")
 
 
-def inputs_of_initialize_parameters(layer_dims, scale, seed, dtype):
-    check_layer_dims(layer_dims)
+def check_seed(seed):
+    """seed is None, a whole number >= 0, a np.random.Generator or a np.random.RandomState."""
+    if seed is None or isinstance(seed, (np.random.Generator, np.random.RandomState)):
+        return
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be a whole number >= 0, a np.random.Generator, a np.random.RandomState "
+                         f"or None, found {seed!r}")
+
+
+def check_scale(scale):
     if not (scale in ("xavier", "he") if isinstance(scale, str) else
             isinstance(scale, (int, float)) and not isinstance(scale, bool)
             and np.isfinite(scale) and scale > 0):
         raise ValueError(f"scale must be 'xavier', 'he' or a positive number, found {scale!r}")
+
+
+def inputs_of_initialize_parameters(layer_dims, seed):
+    check_layer_dims(layer_dims)
+    check_seed(seed)
+
+
+def inputs_of_initial_parameters(layer_dims, scale, seed, dtype):
+    check_layer_dims(layer_dims)
+    check_scale(scale)
+    check_seed(seed)
     check_float_dtype(dtype)  # an integer dtype would round the random weights to 0
 
 
@@ -250,7 +423,7 @@ def _linear_cache_shapes(cache, where="cache"):
     return W.shape[0], W.shape[1], A_prev.shape[1]
 
 
-def inputs_of_linear_backward(dZ, cache, need_dA_prev):
+def inputs_of_linear_backward(dZ, cache):
     n, _, m = _linear_cache_shapes(cache)
     check_array("dZ", dZ)
     if dZ.shape != (n, m):
@@ -272,7 +445,7 @@ def _activation_cache_shapes(cache, where="cache"):
     return n, n_prev, m
 
 
-def inputs_of_linear_activation_backward(dA, cache, activation, need_dA_prev):
+def inputs_of_linear_activation_backward(dA, cache, activation):
     check_activation(activation)
     n, _, m = _activation_cache_shapes(cache)
     check_array("dA", dA)
@@ -335,27 +508,49 @@ def inputs_of_update_parameters(parameters, grads, learning_rate):
                              f"pass writable copies, {{k: v.copy() for k, v in parameters.items()}}")
 
 
-def inputs_of_L_layer_model(X, Y, layers_dims, learning_rate, num_iterations, print_cost,
-                            init, seed, dtype, print_every, fast, form="auto"):
-    if form not in ("auto", "weights", "span"):
-        raise ValueError(f"form must be 'auto', 'weights' or 'span', found {form!r}")
+def inputs_of_L_layer_model(X, Y, layers_dims, learning_rate, num_iterations, print_cost, seed):
     dims = check_layer_dims(layers_dims)
     check_real_matrix("X", X)
     check_real_matrix("Y", Y)
     check_labels(Y, X.shape[1])
     check_learning_rate(learning_rate)
-    for name, value, least in (("num_iterations", num_iterations, 0), ("print_every", print_every, 1)):
-        if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < least:
-            raise ValueError(f"{name} must be a whole number >= {least}, found {value!r}")
+    check_count("num_iterations", num_iterations, 0)
     if dims[0] != X.shape[0] or dims[-1] != 1:
         raise ValueError(f"layers_dims must start with n_x = {X.shape[0]} (the rows of X) and end "
                          f"with 1 output unit; found {list(layers_dims)}")
-    inputs_of_initialize_parameters(layers_dims, init, seed, dtype)
+    check_seed(seed)
 
 
-def inputs_of_flatten_images(images, dtype):
+def inputs_of_two_layer_model(X, Y, layers_dims, learning_rate, num_iterations, print_cost, seed):
+    if len(check_layer_dims(layers_dims)) != 3:
+        raise ValueError(f"two_layer_model takes layers_dims = (n_x, n_h, n_y), found {layers_dims!r}")
+    inputs_of_L_layer_model(X, Y, layers_dims, learning_rate, num_iterations, print_cost, seed)
+
+
+def check_count(name, value, least):
+    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < least:
+        raise ValueError(f"{name} must be a whole number >= {least}, found {value!r}")
+
+
+def inputs_of_L_layer_model_fast(X, Y, layers_dims, learning_rate, num_iterations, print_cost,
+                                 *, init, seed, dtype, print_every, form):
+    if form not in ("auto", "weights", "span"):
+        raise ValueError(f"form must be 'auto', 'weights' or 'span', found {form!r}")
+    inputs_of_L_layer_model(X, Y, layers_dims, learning_rate, num_iterations, print_cost, seed)
+    check_count("print_every", print_every, 1)
+    inputs_of_initial_parameters(layers_dims, init, seed, dtype)
+
+
+def inputs_of_two_layer_model_fast(X, Y, layers_dims, learning_rate, num_iterations, print_cost,
+                                   *, init, seed, dtype, print_every, form):
+    if len(check_layer_dims(layers_dims)) != 3:
+        raise ValueError(f"two_layer_model takes layers_dims = (n_x, n_h, n_y), found {layers_dims!r}")
+    inputs_of_L_layer_model_fast(X, Y, layers_dims, learning_rate, num_iterations, print_cost, init=init,
+                                 seed=seed, dtype=dtype, print_every=print_every, form=form)
+
+
+def inputs_of_flatten_images(images):
     check_images_to_flatten(images)
-    check_float_dtype(dtype)
 
 
 # ---------------------------------------------------------------------------
@@ -555,13 +750,29 @@ def inputs_of_plot_decision_boundary(**args):
                          f"found {resolution!r}")
 
 
+def inputs_of_predict(X, parameters, threshold):
+    """NaN or inf in X or in the parameters, or complex values, would silently give NaN outputs and
+    all-0 predictions: they are refused, as are shapes that do not chain."""
+    check_real_matrix("X", X)
+    check_parameters_finite(parameters)
+    if (isinstance(threshold, bool) or not isinstance(threshold, (int, float, np.integer, np.floating))
+            or not 0 <= threshold <= 1):
+        raise ValueError(f"threshold must be a number in [0, 1], found {threshold!r}")
+    inputs_of_L_model_forward(X, parameters)
+
+
+def inputs_of_accuracy(predictions, Y):
+    """No examples, NaN, probabilities instead of 0/1 predictions, or different shapes: never NaN
+    or a silently wrong fraction."""
+    predictions, Y = np.asarray(predictions), np.asarray(Y)
+    if predictions.shape != Y.shape:
+        raise ValueError(f"predictions {predictions.shape} and Y {Y.shape} must have the same shape")
+    if predictions.size == 0:
+        raise ValueError(f"accuracy of no examples is undefined: predictions and Y have shape {Y.shape}")
+    check_labels_01("predictions", predictions)
+    check_labels_01("Y", Y)
+
+
 def inputs_of_initialize_parameters_two_layer(n_x, n_h, n_y, seed):
     check_layer_dims([n_x, n_h, n_y])
-
-
-def inputs_of_two_layer_model(X, Y, layers_dims, learning_rate, num_iterations, print_cost,
-                              init, seed, dtype, print_every, fast):
-    if len(check_layer_dims(layers_dims)) != 3:
-        raise ValueError(f"two_layer_model takes layers_dims = (n_x, n_h, n_y), found {layers_dims!r}")
-    inputs_of_L_layer_model(X, Y, layers_dims, learning_rate, num_iterations, print_cost,
-                            init, seed, dtype, print_every, fast)
+    check_seed(seed)

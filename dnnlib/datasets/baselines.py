@@ -1,8 +1,12 @@
 """Recompute the baseline table of datasets/README.md.
 
-Usage::
+Usage (the console command, or the module)::
 
-    python datasets/baselines.py [--data DIR] [--seeds 0 1 2 3 4] [--write]
+    dnn-baselines [--data DIR] [--seeds 0 1 2 3 4] [--write README]
+    python -m dnnlib.datasets.baselines [...]
+
+``--data`` defaults to the shipped dataset (``dnn_utils.DATASETS_DIR``), in a clone and
+in an installed copy alike.
 
 Baselines, all measured on the test set after training on the train set:
 
@@ -11,28 +15,29 @@ Baselines, all measured on the test set after training on the train set:
   (3 features), on a colour histogram (8 bins per channel, 24 features) and
   on the raw pixels (12288 features, divided by 255);
 * the course's 2-layer model [12288, 7, 1] and L-layer model
-  [12288, 20, 7, 5, 1], trained with the project's ``dnn_utils`` exactly as
-  in the course: X = flatten(images).T / 255, learning rate 0.0075, 2500
-  iterations of full-batch gradient descent.  Each is trained once per
-  initialization seed and the range over seeds is reported.
+  [12288, 20, 7, 5, 1], trained as in the course: X = flatten(images).T / 255,
+  learning rate 0.0075, 2500 iterations of full-batch gradient descent from the
+  course's initialization, by the fast path (``two_layer_model_fast`` and
+  ``L_layer_model_fast``: the course loop's iterates, sooner).  Each is trained
+  once per initialization seed and the range over seeds is reported.
 
-``--write`` replaces the text between the ``<!-- baselines:start -->`` and
-``<!-- baselines:end -->`` markers of datasets/README.md with the new table.
+``--write README`` replaces the text between the ``<!-- baselines:start -->`` and
+``<!-- baselines:end -->`` markers of that Markdown file with the new table; in a
+clone, ``--write datasets/README.md`` (from the clone's root) updates the dataset's
+README. Nothing is written without it.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 
 import numpy as np
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.dirname(HERE))  # the project root, for dnn_utils
-
-from dnn_utils import (L_layer_model, _write_files_atomically, accuracy, load_data, predict,  # noqa: E402
-                       two_layer_model)
+from dnn_utils import accuracy, predict
+from dnnlib.data import load_data
+from dnnlib.fast import L_layer_model_fast, two_layer_model_fast
+from dnnlib.files import write_files_atomically
 
 START, END = "<!-- baselines:start -->", "<!-- baselines:end -->"
 LEARNING_RATE = 0.0075
@@ -101,7 +106,7 @@ def fmt_range(values):
 
 
 def compute_rows(folder, seeds, iterations=ITERATIONS, log=print):
-    """Return a list of (name, train accuracy text, test accuracy text)."""
+    """Return a list of (name, train accuracy text, test accuracy text); folder None: the shipped data."""
     train_x, train_y, test_x, test_y, _ = load_data(folder)
     train_y, test_y = train_y.reshape(1, -1), test_y.reshape(1, -1)
     rows = []
@@ -120,8 +125,8 @@ def compute_rows(folder, seeds, iterations=ITERATIONS, log=print):
 
     X_train, X_test = pixels(train_x), pixels(test_x)
     for name, model, dims in (
-            ("2-layer model [12288, 7, 1]", two_layer_model, [X_train.shape[0], 7, 1]),
-            ("L-layer model [12288, 20, 7, 5, 1]", L_layer_model,
+            ("2-layer model [12288, 7, 1]", two_layer_model_fast, [X_train.shape[0], 7, 1]),
+            ("L-layer model [12288, 20, 7, 5, 1]", L_layer_model_fast,
              [X_train.shape[0], 20, 7, 5, 1])):
         train_accs, test_accs = [], []
         for seed in seeds:
@@ -151,17 +156,19 @@ def write_readme(table, readme):
     head, rest = text.split(START, 1)
     tail = rest.split(END, 1)[1]
     # complete or not at all: an interrupted run never leaves half a README
-    _write_files_atomically({readme: f"{head}{START}\n{table}\n{END}{tail}".encode("utf-8")}, "README.md")
+    write_files_atomically({readme: f"{head}{START}\n{table}\n{END}{tail}".encode("utf-8")}, "README.md")
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Recompute the dataset baselines.")
-    parser.add_argument("--data", default=HERE, help="folder with the two .h5 files")
+    parser.add_argument("--data", default=None, metavar="DIR",
+                        help="folder with the two .h5 files (default: the shipped dataset)")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4],
                         help="initialization seeds of the 2-layer and L-layer models")
     parser.add_argument("--iterations", type=int, default=ITERATIONS)
-    parser.add_argument("--write", action="store_true",
-                        help="update the table in datasets/README.md")
+    parser.add_argument("--write", metavar="README",
+                        help="also replace the table between the baselines markers of this Markdown file "
+                             "(in a clone: datasets/README.md); nothing is written without it")
     args = parser.parse_args(argv)
     if args.iterations < 1:
         parser.error("--iterations must be at least 1")
@@ -175,7 +182,7 @@ def main(argv=None):
     print(table)
     if args.write:
         try:
-            write_readme(table, os.path.join(HERE, "README.md"))
+            write_readme(table, args.write)
         except (OSError, ValueError) as e:
             print(f"error: {e}", file=sys.stderr)
             return 2

@@ -1,8 +1,12 @@
 """Draw datasets/preview.png: the first 32 training images, titled "cat" / "non-cat".
 
-Usage::
+Usage (the console command, or the module; --out is required)::
 
-    python datasets/make_preview.py [--data DIR] [--out PATH]
+    dnn-make-preview --out PATH [--data DIR]
+    python -m dnnlib.datasets.make_preview --out PATH [--data DIR]
+
+``--data`` defaults to the shipped dataset; in a clone, ``--out datasets/preview.png``
+(from the clone's root) redraws the picture of datasets/README.md.
 
 The grid has 4 rows of 8 images.  The file is written atomically (a temporary
 file in the same folder, fsynced, then ``os.replace``; leftovers of a killed run
@@ -19,9 +23,8 @@ import sys
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path[:0] = [HERE, os.path.dirname(HERE)]  # make_catvnoncat here, dnn_utils one level up
-from dnn_utils import _write_files_atomically, load_data  # noqa: E402
+from dnnlib.data import load_data
+from dnnlib.files import write_files_atomically
 
 ROWS, COLS = 4, 8
 DPI = 80
@@ -48,14 +51,17 @@ def write_png(fig, path):
 
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=DPI)
-    _write_files_atomically({path: buffer.getbuffer()}, "the preview image")
+    fig.savefig(buffer, format="png", dpi=DPI,
+                metadata={"Software": "dnn-make-preview (dnnlib/datasets/make_preview.py)"})
+    write_files_atomically({path: buffer.getbuffer()}, "the preview image")
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--data", default=HERE, help="folder with train_catvnoncat.h5")
-    parser.add_argument("--out", default=os.path.join(HERE, "preview.png"), help="output PNG")
+    parser.add_argument("--out", required=True, metavar="PATH",
+                        help="output PNG (required; in a clone: datasets/preview.png)")
+    parser.add_argument("--data", default=None, metavar="DIR",
+                        help="folder with train_catvnoncat.h5 (default: the shipped dataset)")
     args = parser.parse_args(argv)
     try:
         x, y, _, _, classes = load_data(args.data)

@@ -1,4 +1,4 @@
-"""dnn_explore: live exploration for the notebooks (05, 06, 07).
+"""dnnlib.explore: live exploration for the notebooks (05, 06, 07).
 
 Each exploration is a PLAIN function that trains or looks something up and draws on the
 matplotlib axes it is given; it returns the numbers it drew, so it can be tested without a
@@ -14,12 +14,12 @@ browser. The ``make_*_widget`` functions only wire ipywidgets controls to those 
 * ``real_photos``, ``photo_probabilities``: scikit-image's sample photographs through a model
   trained on the drawings (the distribution-shift lesson).
 
-Only dnn_utils' public functions are used.
+Only dnn_utils' public functions are used (training by its fast path, L_layer_model_fast and
+two_layer_model_fast), and the dataset's generator, dnnlib.datasets.make_catvnoncat.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import tempfile
 import time
 from pathlib import Path
@@ -27,8 +27,9 @@ from pathlib import Path
 import numpy as np
 
 import dnn_utils
-from dnn_utils import (L_layer_model, TrainingDivergedError, accuracy, flatten_images, load_image,
-                       plot_costs, plot_decision_boundary, predict, two_layer_model)
+from dnn_utils import (L_layer_model_fast, TrainingDivergedError, accuracy, flatten_images, load_image,
+                       plot_costs, plot_decision_boundary, predict, two_layer_model_fast)
+from dnnlib.datasets import make_catvnoncat
 
 __all__ = [
     "layer_sizes", "train_and_plot", "make_training_widget",
@@ -65,11 +66,12 @@ def _as_axes_pair(axes):
 
 def train_and_plot(X, Y, learning_rate=0.3, depth=2, width=8, init="xavier", num_iterations=1000,
                    seed=1, axes=None, X_test=None, Y_test=None, dtype=np.float64, resolution=100):
-    """Train [n_x, width * depth, 1] with L_layer_model and draw what happened.
+    """Train [n_x, width * depth, 1] with L_layer_model_fast and draw what happened.
 
     Arguments:
     X, Y -- training data (n_x, m) and labels (1, m)
-    learning_rate, num_iterations, init, seed, dtype -- passed to L_layer_model
+    learning_rate, num_iterations, init, seed, dtype -- passed to L_layer_model_fast (the course
+            loop's training, sooner, with the initialization and dtype as options)
     depth -- the number of hidden layers (0 is logistic regression); width -- units in each
     axes -- one axes (the cost curve) or two: the second shows the decision boundary when X
             is 2-D, else the train and test accuracy as bars. None: a new figure
@@ -88,8 +90,8 @@ def train_and_plot(X, Y, learning_rate=0.3, depth=2, width=8, init="xavier", num
                   diverged=None, parameters=None, seconds=0.0)
     start = time.perf_counter()
     try:
-        parameters, costs = L_layer_model(X, Y, dims, learning_rate, num_iterations, init=init,
-                                          seed=seed, dtype=dtype)
+        parameters, costs = L_layer_model_fast(X, Y, dims, learning_rate, num_iterations, init=init,
+                                               seed=seed, dtype=dtype)
     except TrainingDivergedError as e:
         result["diverged"] = str(e)
     else:
@@ -308,15 +310,6 @@ def make_image_browser(images, labels, predictions=None, probabilities=None,
 # A fair depth comparison
 # ---------------------------------------------------------------------------
 
-def _generator():
-    """datasets/make_catvnoncat.py, the generator of the shipped dataset, as a module."""
-    path = Path(dnn_utils.__file__).resolve().parent / "datasets" / "make_catvnoncat.py"
-    spec = importlib.util.spec_from_file_location("make_catvnoncat", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def bigger_test_set(n=1000, seed=2):
     """n new test images drawn by the shipped dataset's generator (half cats).
 
@@ -326,22 +319,23 @@ def bigger_test_set(n=1000, seed=2):
     Returns:
     test_x_orig -- (n, 64, 64, 3) uint8;  test_y -- (1, n) int64
     """
-    x, y = _generator().make_split(n, "test", seed)
+    x, y = make_catvnoncat.make_split(n, "test", seed)
     return x, y.reshape(1, -1)
 
 
 #: name -> (model function, hidden layer sizes): logistic regression is the network with no
 #: hidden layer, LINEAR -> SIGMOID
 DEPTH_MODELS = {
-    "logistic regression": (L_layer_model, []),
-    "2-layer [n_x, 7, 1]": (two_layer_model, [7]),
-    "L-layer [n_x, 20, 7, 5, 1]": (L_layer_model, [20, 7, 5]),
+    "logistic regression": (L_layer_model_fast, []),
+    "2-layer [n_x, 7, 1]": (two_layer_model_fast, [7]),
+    "L-layer [n_x, 20, 7, 5, 1]": (L_layer_model_fast, [20, 7, 5]),
 }
 
 
 def compare_depths(train_x, train_y, test_x, test_y, seeds=(0, 1, 2, 3, 4), models=None,
                    learning_rate=0.0075, num_iterations=2500, dtype=np.float64, log=None):
-    """Train each model once per initialization seed, as the course trains them, and score it.
+    """Train each model once per initialization seed, as the course trains them (by the fast path:
+    the course loop's iterates, sooner), and score it.
 
     train_x, test_x -- (n_x, m) flattened images (flatten_images)
     models -- name -> (model function, hidden sizes); default DEPTH_MODELS

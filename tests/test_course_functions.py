@@ -1,8 +1,11 @@
-"""Unit tests of dnn_utils: known values computed by hand, gradient checks, an
-independent loop-based reference, and proof that each seed-post bug is caught.
+"""dnn_utils, the course functions a learner writes: known values computed by hand, gradients
+against finite differences and an independent loop-based reference, and proof that each of
+the seed post's bugs is caught.
 
-Errors on bad inputs: tests/test_errors.py. Data, files, training, plots:
-tests/test_data_training.py.
+Elsewhere: bad inputs to these functions, tests/test_course_errors.py; random inputs
+(Hypothesis), tests/test_course_properties.py; gradient_check itself, tests/test_gradcheck.py;
+training, tests/test_training.py; data, files and plots, tests/test_data.py,
+tests/test_files.py, tests/test_plots.py.
 """
 import math
 import warnings
@@ -12,6 +15,7 @@ import pytest
 
 import blog_post_bugs as blog
 import dnn_utils as d
+from tests.helpers import random_problem
 
 S1 = 1 / (1 + math.e)      # sigmoid(-1) = 0.2689414213699951
 S1P = 1 / (1 + 1 / math.e)  # sigmoid(1)  = 0.7310585786300049
@@ -248,7 +252,6 @@ def test_linear_activation_backward_values(activation, Z, dW, db, dA_prev):
     got = d.linear_activation_backward(np.array([[2.0, 4.0]]), cache, activation)
     for g, e in zip(got, (dA_prev, dW, db)):
         close(g, e)
-    assert d.linear_activation_backward(np.array([[2.0, 4.0]]), cache, activation, need_dA_prev=False)[0] is None
 
 
 @pytest.mark.parametrize("AL, Y, expected", [
@@ -295,14 +298,14 @@ def test_initialize_shapes_and_zero_biases():
         assert params[f"W{l}"].shape == (n, n_prev) and params[f"W{l}"].dtype == np.float64
         assert params[f"b{l}"].shape == (n, 1) and not params[f"b{l}"].any()
         assert np.all(params[f"W{l}"] != 0)
-    p32 = d.initialize_parameters([5, 4, 1], seed=0, dtype=np.float32)
+    p32 = d.initial_parameters([5, 4, 1], seed=0, dtype=np.float32)
     assert all(v.dtype == np.float32 for v in p32.values())
 
 
 @pytest.mark.parametrize("scale, std", [("xavier", math.sqrt(1 / 800)), ("he", math.sqrt(2 / 800)),
                                         (0.01, 0.01), (2, 2.0)])
 def test_initialize_scale(scale, std):
-    W = d.initialize_parameters([800, 500, 1], scale=scale, seed=3)["W1"]  # 400 000 draws
+    W = d.initial_parameters([800, 500, 1], scale=scale, seed=3)["W1"]  # 400 000 draws
     # the sample std of N draws is within a few 1/sqrt(2N) = 0.11 % of the true one
     assert W.std() == pytest.approx(std, rel=0.01)
     assert abs(W.mean()) < 0.01 * std
@@ -340,7 +343,7 @@ def test_initialize_never_touches_global_rng():
 
 
 # ---------------------------------------------------------------------------
-# predict, accuracy, vectors
+# predict, accuracy, flatten_images
 # ---------------------------------------------------------------------------
 
 def test_predict_and_accuracy():
@@ -355,35 +358,23 @@ def test_predict_and_accuracy():
     assert d.accuracy(np.array([[1, 0, 1, 1]]), np.array([[1, 1, 1, 0]])) == 0.5
     assert isinstance(d.accuracy(p, p), float) and d.accuracy(p, p) == 1.0
 
+def test_flatten_images():
+    # image 0 holds 0..5 (1x2 pixels, 3 channels), image 1 holds 6..11: each becomes a column /255
+    images = np.arange(12, dtype=np.uint8).reshape(2, 1, 2, 3)
+    X = d.flatten_images(images)
+    assert X.shape == (6, 2) and X.dtype == np.float64
+    np.testing.assert_allclose(X, np.array([range(6), range(6, 12)]).T / 255, rtol=1e-15)
 
-def test_parameters_vector_round_trip():
-    # order W1, b1, W2, b2, row by row: [1, 2, 3, 4 | 5, 6 | 7, 8 | 9]
-    params = {"W2": np.array([[7.0, 8.0]]), "b2": np.array([[9.0]]),
-              "W1": np.array([[1.0, 2.0], [3.0, 4.0]]), "b1": np.array([[5.0], [6.0]])}
-    theta = d.parameters_to_vector(params)
-    assert theta.shape == (9, 1)
-    np.testing.assert_array_equal(theta.ravel(), np.arange(1, 10))
-    back = d.vector_to_parameters(theta, params)
-    assert sorted(back) == sorted(params)
-    for k in params:
-        np.testing.assert_array_equal(back[k], params[k])
-    back = d.vector_to_parameters(theta * 2, params)
-    np.testing.assert_array_equal(back["b1"], [[10], [12]])
+
+def test_flatten_images_accepts_whole_number_floats_once():
+    images = np.arange(24, dtype=np.uint8).reshape(2, 2, 2, 3)
+    np.testing.assert_array_equal(d.flatten_images(images.astype(np.float64)), d.flatten_images(images))
+    assert d.flatten_images(np.zeros((2, 2, 2, 3))).max() == 0  # all-black floats: nothing to tell apart
 
 
 # ---------------------------------------------------------------------------
-# Gradient checks and an independent reference
+# Gradients: finite differences and an independent reference
 # ---------------------------------------------------------------------------
-
-def random_problem(dims, m, seed):
-    rng = np.random.default_rng(seed)
-    X = rng.standard_normal((dims[0], m))
-    Y = (rng.random((1, m)) < 0.5).astype(np.int64)
-    params = d.initialize_parameters(dims, scale="he", seed=rng)
-    for l in range(1, len(dims)):
-        params[f"b{l}"] += 0.1 * rng.standard_normal(params[f"b{l}"].shape)
-    return X, Y, params
-
 
 def ref_forward(X, params):
     """Loop-based forward pass; returns the list [A0, Z1, A1, ..., ZL, AL] and the cost helper."""
@@ -473,49 +464,3 @@ def test_matches_loop_reference(dims, m):
     for k in ref:
         assert grads[k].shape == ref[k].shape
         assert rel_error(grads[k], ref[k]) < 1e-12, k
-
-
-def test_gradient_check_can_fail():
-    X, Y, params = random_problem([4, 3, 1], 6, seed=1)
-
-    def doubled_backward(AL, Y, caches):
-        return {k: 2 * v for k, v in d.L_model_backward(AL, Y, caches).items()}
-
-    def swapped_backward(AL, Y, caches):
-        grads = d.L_model_backward(AL, Y, caches)
-        grads["db1"] = grads["db1"][::-1].copy()
-        grads["dW2"] = -grads["dW2"]
-        return grads
-
-    # ||2g - g|| / (||2g|| + ||g||) = 1/3
-    assert d.gradient_check(params, X, Y, backward=doubled_backward) == pytest.approx(1 / 3, rel=1e-4)
-    assert d.gradient_check(params, X, Y, backward=swapped_backward) > 1e-3
-
-
-def test_gradient_check_of_a_zero_gradient_is_not_rounding_noise():
-    """A network whose true gradient is exactly 0 (its hidden layer dead for every example, the
-    output at 0.5 and balanced labels): backprop says 0, the finite differences give rounding
-    noise, and their relative difference was 1.0. It is 0; a backprop that is wrong there still
-    fails, and so does one that says 0 where the gradient is not."""
-    params = {"W1": np.array([[1.0, -2.0]]), "b1": np.array([[-0.5]]),
-              "W2": np.array([[-0.8]]), "b2": np.array([[0.0]])}
-    X = np.array([[0.1, 0.3, -0.2, 0.4], [0.2, 0.1, 0.3, 0.1]])  # Z1 < 0 for every example
-    Y = np.array([[0, 0, 1, 1]])  # AL = sigmoid(0) = 0.5: dJ/db2 = mean(AL - Y) = 0
-    AL, caches = d.L_model_forward(X, params)
-    grads = d.L_model_backward(AL, Y, caches)
-    assert all(abs(grads[k]).max() == 0 for k in ("dW1", "db1", "dW2", "db2"))
-    info = d.gradient_check(params, X, Y, details=True)
-    assert info["difference"] == 0.0 and info["kinks_checked"] == 0
-
-    def wrong_db2(AL, Y, caches):
-        grads = d.L_model_backward(AL, Y, caches)
-        grads["db2"] = grads["db2"] + 0.01
-        return grads
-
-    assert d.gradient_check(params, X, Y, backward=wrong_db2) > 0.99
-    Y_unbalanced = np.array([[0, 0, 0, 1]])  # dJ/db2 = 0.25, not 0
-
-    def zero_backward(AL, Y, caches):
-        return {k: np.zeros_like(v) for k, v in d.L_model_backward(AL, Y, caches).items()}
-
-    assert d.gradient_check(params, X, Y_unbalanced, backward=zero_backward) == 1.0

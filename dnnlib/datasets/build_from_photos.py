@@ -1,9 +1,10 @@
 """Build the course's cat / non-cat HDF5 dataset from two folders of your own photos.
 
-Usage::
+Usage (the console command, or the module)::
 
-    python datasets/build_from_photos.py PHOTOS_DIR --out OUT_DIR
+    dnn-build-from-photos PHOTOS_DIR --out OUT_DIR
         [--test-fraction 0.2] [--seed 0] [--size 64] [--min-side 64] [--skip-bad] [--force]
+    python -m dnnlib.datasets.build_from_photos PHOTOS_DIR --out OUT_DIR [...]
 
 PHOTOS_DIR must hold two folders, ``cats/`` (label 1) and ``non-cats/`` (label 0).
 Their subfolders are searched too. Image files are recognised by extension
@@ -11,10 +12,10 @@ Their subfolders are searched too. Image files are recognised by extension
 ``.DS_Store`` or ``._photo.jpg`` and other files are ignored.
 
 Every photo is centre-cropped to a square and resized to SIZE x SIZE RGB with
-``dnn_utils.load_image``. All files are checked before anything is written: a
-file that is not an image, is truncated, or whose shorter side is below
---min-side is reported, all of them in one message, and nothing is written
-(or, with --skip-bad, left out with one line each on stderr).
+``load_image`` (``dnnlib.data``, the ``dnn_utils.load_image`` of the notebooks). All
+files are checked before anything is written: a file that is not an image, is truncated,
+or whose shorter side is below --min-side is reported, all of them in one message, and
+nothing is written (or, with --skip-bad, left out with one line each on stderr).
 
 Each class is split on its own (stratified) with ``np.random.default_rng(seed)``,
 so train and test keep the class balance and the same seed gives the same
@@ -27,7 +28,7 @@ files are only replaced with --force.
 
 From Python::
 
-    from build_from_photos import build
+    from dnnlib.datasets.build_from_photos import build
     summary = build("my_photos", "my_dataset", test_fraction=0.2, seed=0)
 """
 
@@ -42,16 +43,10 @@ from pathlib import Path
 
 import numpy as np
 
-HERE = Path(__file__).resolve().parent
-# dnn_utils sits next to datasets/, make_catvnoncat in it: make both importable
-# however this file is run (as a script, or imported by the tests)
-for folder in (HERE, HERE.parent):
-    if str(folder) not in sys.path:
-        sys.path.insert(0, str(folder))
-
-from dnn_checks import open_regular_file  # noqa: E402
-from dnn_utils import _check_writable_folder, load_image  # noqa: E402
-from make_catvnoncat import CLASSES, write_pair  # noqa: E402
+from dnnlib.checks import open_regular_file
+from dnnlib.data import load_image
+from dnnlib.datasets.make_catvnoncat import CLASSES, write_pair
+from dnnlib.files import check_writable_folder
 
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".webp")
 CLASS_FOLDERS = {"non-cats": 0, "cats": 1}  # folder name -> label, as in list_classes
@@ -205,7 +200,7 @@ def build(photos_dir, out_dir, test_fraction=0.2, seed=0, size=64, min_side=64,
     folders_problems = []
     folders = list_class_folders(photos_dir, folders_problems)
     # before reading every photo: an output folder that cannot be written is reported at once
-    _check_writable_folder(out_dir, "the dataset")
+    check_writable_folder(out_dir, "the dataset")
 
     # Read every photo before deciding anything: the user gets the whole list of bad files at once
     images, bad = {0: [], 1: []}, []
@@ -249,7 +244,8 @@ def build(photos_dir, out_dir, test_fraction=0.2, seed=0, size=64, min_side=64,
 
     # both files carry one pair id: a run killed between the two renames leaves a pair that
     # load_data refuses, never a silently mixed one; leftovers are removed by the next run
-    write_pair(out_dir, splits["train"], splits["test"])
+    write_pair(out_dir, splits["train"], splits["test"],
+               generator="dnn-build-from-photos (dnnlib/datasets/build_from_photos.py)")
 
     counts = {split: {name.decode(): int(np.sum(y == label)) for label, name in enumerate(CLASSES)}
               for split, (_, y) in splits.items()}

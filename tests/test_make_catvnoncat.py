@@ -1,20 +1,19 @@
-"""The shipped cat / non-cat dataset: the course's schema, regenerated exactly by its generator."""
-import importlib.util
-import subprocess
-import sys
-from pathlib import Path
+"""dnnlib.datasets.make_catvnoncat, the generator of the shipped cat / non-cat dataset: the
+course's schema, the committed files regenerated exactly, write_pair's pair (one pair id,
+byte-identical for the same data), and its command (dnn-make-catvnoncat): what it writes, and
+that it writes nowhere without --out.
 
+Its atomic writes (full disk, killed runs, umask): tests/test_files.py. load_data refusing a
+mixed pair: tests/test_data.py.
+"""
 import h5py
 import numpy as np
 import pytest
 
 import dnn_utils
-
-ROOT = Path(__file__).resolve().parent.parent
-GENERATOR = ROOT / "datasets" / "make_catvnoncat.py"
-spec = importlib.util.spec_from_file_location("make_catvnoncat", GENERATOR)
-gen = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(gen)
+from dnnlib.datasets import make_catvnoncat as gen
+from tests.helpers import (ROOT, assert_command_writes_nowhere_by_default, assert_names, leftovers, random_pair,
+                           run_module)
 
 
 @pytest.fixture(scope="module")
@@ -59,8 +58,7 @@ def test_colour_alone_does_not_separate_the_classes(regenerated):
 
 
 def test_cli_writes_a_small_set(tmp_path):
-    subprocess.run([sys.executable, str(GENERATOR), "--n-train", "6", "--n-test", "4", "--seed", "3",
-                    "--out", str(tmp_path)], check=True, capture_output=True)
+    run_module("make_catvnoncat", "--n-train", "6", "--n-test", "4", "--seed", "3", "--out", tmp_path, check=True)
     tx, ty, vx, vy, classes = dnn_utils.load_data(tmp_path)
     assert tx.shape == (6, 64, 64, 3) and vx.shape == (4, 64, 64, 3)
     assert ty.shape == (1, 6) and vy.shape == (1, 4)
@@ -69,13 +67,31 @@ def test_cli_writes_a_small_set(tmp_path):
     assert np.array_equal(tx, expected[0]) and np.array_equal(vx, expected[2])
 
 
-def test_preview_script_writes_a_png(tmp_path):
-    out = tmp_path / "preview.png"
-    subprocess.run([sys.executable, str(ROOT / "datasets" / "make_preview.py"), "--out", str(out)],
-                   check=True, capture_output=True)
-    data = out.read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
-    assert (width, height) == (608, 352)     # 8 x 4 images, 0.95 x 1.1 inches each, at 80 dpi
-    assert len(data) < 250_000
-    assert not list(tmp_path.glob("*.tmp"))
+def test_command_writes_nowhere_by_default(tmp_path):
+    """Without --out it stops, says so, and writes nothing: a clone and an install behave alike."""
+    assert_command_writes_nowhere_by_default("make_catvnoncat", tmp_path)
+
+
+def test_command_reports_an_unwritable_folder_at_once(tmp_path):
+    (tmp_path / "afile").write_text("x")
+    r = run_module("make_catvnoncat", "--out", tmp_path / "afile")
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert_names(r.stderr, "afile", "is a file")
+
+
+# --------------------------------------------------------------------------- write_pair
+
+def test_written_pair_loads_and_carries_one_id(tmp_path):
+    train, test = random_pair(1)
+    gen.write_pair(tmp_path, train, test)
+    tx, ty, vx, vy, classes = dnn_utils.load_data(tmp_path)
+    np.testing.assert_array_equal(tx, train[0])
+    np.testing.assert_array_equal(vy[0], test[1])
+    assert leftovers(tmp_path) == []
+
+
+def test_same_data_gives_byte_identical_files(tmp_path):
+    for name in ("a", "b"):
+        gen.write_pair(tmp_path / name, *random_pair(1))
+    for f in ("train_catvnoncat.h5", "test_catvnoncat.h5"):
+        assert (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes()

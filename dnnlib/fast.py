@@ -1,25 +1,77 @@
-"""dnn_fast: the speed-only code of L_layer_model, kept apart from the teaching code.
+"""The fast path: the course's training, the same iterates, sooner.
 
-`L_layer_model(..., fast=True)` (the default) runs its iterations with `train` below.
-It computes what the course's loop of L_model_forward, compute_cost, L_model_backward
-and update_parameters computes, up to rounding (tests/test_fast.py), without the
-teaching functions' input checks, caches and grads dict. Nothing here is part of what
-a learner writes; notebook 08 explains how it is fast.
+`L_layer_model_fast` and `two_layer_model_fast` train what the course's L_layer_model and
+two_layer_model train, from the same initial parameters, and agree with them up to
+rounding (1e-10 in float64, tests/test_fast.py). They are one visible choice, called where
+speed matters (notebooks 06-08, the widgets, the benchmarks); the course's functions never
+call them. They leave out what the course functions need as teaching tools and the loop
+does not (caches, the grads dict, per-call checks), and they carry the first layer in the
+span of the examples when that is cheaper; notebook 08 explains how that is fast.
+Nothing here is part of what a learner writes, and nothing here imports dnn_utils.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from dnn_utils import relu, relu_backward, sigmoid
+from dnnlib.checks import checked
+from dnnlib.initialization import initial_parameters
+from dnnlib.training import TrainingProgress
 
-# The teaching function without its input checks (dnn_checks.checked): they cost more than the
-# product itself for the course's small layers (inspect's argument binding, a NaN scan), and
-# train's inputs were checked once by L_layer_model.
-_relu_backward = getattr(relu_backward, "unchecked", relu_backward)
+__all__ = ["L_layer_model_fast", "two_layer_model_fast", "train", "training_step", "span_step",
+           "SpanFirstLayer", "form_costs", "choose_form", "gram", "gram_blocks", "FORMS"]
 
-__all__ = ["train", "training_step", "span_step", "SpanFirstLayer", "form_costs", "choose_form",
-           "gram", "gram_blocks", "FORMS"]
+
+# The activations, as dnn_utils computes them (tests/test_fast.py compares the two)
+def relu(Z):
+    return np.maximum(Z, 0), Z
+
+
+def sigmoid(Z):
+    e = np.exp(-np.abs(Z))  # never overflows; sigmoid(Z) = e / (1 + e) for Z < 0
+    return np.where(Z >= 0, 1 / (1 + e), e / (1 + e)), Z
+
+
+def _relu_backward(dA, Z):
+    return dA * (Z > 0)
+
+
+@checked
+def L_layer_model_fast(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, print_cost=False,
+                       *, init="xavier", seed=1, dtype=np.float64, print_every=100, form="auto"):
+    """L_layer_model's training, the same iterates sooner; with the library's options.
+
+    Arguments (the course's, as in L_layer_model, then):
+    init -- the initial scale of dnnlib.initialization.initial_parameters: "xavier" (the
+            course's, as initialize_parameters draws it), "he" or a number such as 0.01
+    seed -- int, np.random.Generator, None or np.random.RandomState (the course's numbers)
+    dtype -- np.float64, or np.float32
+    print_every -- with print_cost, print the cost every this many iterations and at the last one
+    form -- how the first layer is carried: "auto", "weights" or "span" (notebook 08)
+
+    Returns:
+    parameters, costs -- as L_layer_model: costs every 100 iterations
+
+    Raises TrainingDivergedError if the output becomes NaN or inf, or the cost grows far above
+    its start; warns (TrainingWarning) once if the training stalls (dnnlib.training).
+    """
+    X = np.asarray(X, dtype=dtype)
+    Y = Y.astype(dtype)
+    parameters = initial_parameters(layers_dims, scale=init, seed=seed, dtype=dtype)
+    progress = TrainingProgress(Y, learning_rate, num_iterations, print_cost, print_every)
+    with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported by `progress`
+        parameters = train(X, Y, parameters, learning_rate, num_iterations, progress, form=form)
+    progress.finish(parameters)
+    return parameters, progress.costs
+
+
+@checked
+def two_layer_model_fast(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, print_cost=False,
+                         *, init=0.01, seed=1, dtype=np.float64, print_every=100, form="auto"):
+    """two_layer_model's training, the same iterates sooner: L_layer_model_fast with the course's
+    2-layer initialization (N(0, 1)·0.01, drawn as initialize_parameters_two_layer draws it)."""
+    return L_layer_model_fast.unchecked(X, Y, list(layers_dims), learning_rate, num_iterations, print_cost,
+                                        init=init, seed=seed, dtype=dtype, print_every=print_every, form=form)
 
 #: The two ways train can carry the first layer: W1 itself, or the coefficients C of W1 = W1_0 + C·X.T
 FORMS = ("weights", "span")
@@ -71,7 +123,7 @@ def train(X, Y, parameters, learning_rate, num_iterations, progress, *, form="au
     num_iterations -- number of steps
     progress -- called as progress(i, AL) after the forward pass of iteration i, with
                 AL (1, m) computed from the parameters before that iteration's update
-                (dnn_utils.TrainingProgress: costs, printing, divergence)
+                (dnnlib.training.TrainingProgress: costs, printing, divergence)
     form -- "auto" (choose_form decides), "weights" (carry W1, training_step) or
             "span" (carry C with W1 = W1_0 + C·X.T, span_step; W1 is formed at the end)
 
@@ -235,13 +287,13 @@ def _step(Z1, X, Y, parameters, learning_rate, update_first):
     dZ = (AL - Y) * (float(learning_rate) / m)
     for l in range(L, 1, -1):
         W, b = parameters["W" + str(l)], parameters["b" + str(l)]
-        dA_prev = W.T @ dZ  # dA[l-1] = W[l].T·dZ[l], with W[l] before its update
+        dA_below = W.T @ dZ  # dA[l-1] = W[l].T·dZ[l], with W[l] before its update
         # W[l] - α·dW[l], dW[l] = dZ[l]·A[l-1].T / m, into a new array that replaces W[l]
         W_new = (-dZ) @ A[l - 1].T
         W_new += W
         parameters["W" + str(l)] = W_new
         b -= dZ.sum(axis=1, keepdims=True)  # b[l] -= α·db[l], db[l] = Σ_columns dZ[l] / m
-        dZ = _relu_backward(dA_prev, Z[l - 1])  # dZ[l-1] = dA[l-1]·relu'(Z[l-1])
+        dZ = _relu_backward(dA_below, Z[l - 1])  # dZ[l-1] = dA[l-1]·relu'(Z[l-1])
     update_first(dZ)
     parameters["b1"] -= dZ.sum(axis=1, keepdims=True)
     return AL

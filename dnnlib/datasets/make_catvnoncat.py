@@ -19,14 +19,18 @@ Only uniform random draws (``integers``/``random``) are used: no Gaussian
 samplers or transcendental functions whose last bit could vary by platform
 (except the cos/sin inside Pillow's small rotations).
 
-Usage::
+Usage (the console command, or the module; --out is required)::
 
-    python datasets/make_catvnoncat.py [--n-train 209] [--n-test 50]
-                                       [--seed 1] [--out DIR]
+    dnn-make-catvnoncat --out DIR [--n-train 209] [--n-test 50] [--seed 1]
+    python -m dnnlib.datasets.make_catvnoncat --out DIR [...]
+
+The defaults draw the shipped dataset: in a clone, ``--out datasets`` (run from the
+clone's root) rewrites the shipped files. Nothing is written to a default place, so the
+command does the same from a clone and from an installed copy.
 
 or, from Python::
 
-    from make_catvnoncat import make_dataset
+    from dnnlib.datasets.make_catvnoncat import make_dataset
     train_x, train_y, test_x, test_y = make_dataset(209, 50, seed=1)
 """
 
@@ -39,13 +43,16 @@ import sys
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
+from dnnlib.data import PAIR_ID_ATTR, dataset_pair_id
+from dnnlib.files import check_writable_folder, write_files_atomically
+
 RENDER = 192          # drawing resolution (pixels)
 SIZE = 64             # final resolution (pixels)
 DEFAULT_SEED = 1
 DEFAULT_N_TRAIN = 209
 DEFAULT_N_TEST = 50
 # Fraction of cats: half. (The course files have 72/209 and 33/50; with that prior this
-# synthetic data left the L-layer model near chance, see README.md.)
+# synthetic data left the L-layer model near chance, see datasets/README.md.)
 CAT_FRACTION = {"train": 0.5, "test": 0.5}
 SPLIT_KEY = {"train": 0, "test": 1}
 # How hard the pictures are.  Every kind of variation stays; these set how often the
@@ -812,17 +819,12 @@ def make_dataset(n_train=DEFAULT_N_TRAIN, n_test=DEFAULT_N_TEST, seed=DEFAULT_SE
     return train_x, train_y, test_x, test_y
 
 
-def _dnn_utils():
-    """dnn_utils, one folder up: its atomic file writer and the pair id that load_data checks."""
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    if root not in sys.path:
-        sys.path.insert(0, root)
-    import dnn_utils
-
-    return dnn_utils
+#: root attribute of the files this project writes: the command that made them
+GENERATOR_ATTR = "generated_by"
+GENERATOR = "dnn-make-catvnoncat (dnnlib/datasets/make_catvnoncat.py)"
 
 
-def h5_image(prefix, x, y, pair_id=None):
+def h5_image(prefix, x, y, pair_id=None, generator=GENERATOR):
     """The bytes of one file of the course schema (``prefix`` = train/test), built in memory.
 
     HDF5's in-memory ("core") driver builds the whole file without touching the disk, so a
@@ -835,43 +837,51 @@ def h5_image(prefix, x, y, pair_id=None):
         h5.create_dataset(f"{prefix}_set_y", data=y.astype(np.int64), compression="gzip")
         h5.create_dataset("list_classes", data=CLASSES)
         if pair_id is not None:
-            h5.attrs[_dnn_utils().PAIR_ID_ATTR] = pair_id
+            h5.attrs[PAIR_ID_ATTR] = pair_id
+        h5.attrs[GENERATOR_ATTR] = generator
         h5.flush()
         return h5.id.get_file_image()
 
 
-def write_pair(folder, train, test):
+def write_pair(folder, train, test, generator=GENERATOR):
     """Write FOLDER/train_catvnoncat.h5 and test_catvnoncat.h5 from train = (x, y), test = (x, y).
 
     Both files carry the same pair id (a hash of the pair's content), so if a run is killed
     between the two renames, load_data refuses the mixed pair instead of reading a new train
     file beside an old test file. Each file is complete or absent; leftovers of a killed run
     are removed by the next; a full disk is a clear OSError and leaves the old files.
+    Each file also names the command that made it (`generator`, the root attribute generated_by).
     Returns the two paths.
     """
-    dnn_utils = _dnn_utils()
     os.makedirs(folder, exist_ok=True)
-    pair_id = dnn_utils._dataset_pair_id(train[0], train[1], test[0], test[1])
+    pair_id = dataset_pair_id(train[0], train[1], test[0], test[1])
     paths = [os.path.join(folder, f"{split}_catvnoncat.h5") for split in ("train", "test")]
-    images = [h5_image("train", *train, pair_id), h5_image("test", *test, pair_id)]
-    dnn_utils._write_files_atomically(dict(zip(paths, images)), "the dataset pair")
+    images = [h5_image("train", *train, pair_id, generator), h5_image("test", *test, pair_id, generator)]
+    write_files_atomically(dict(zip(paths, images)), "the dataset pair")
     return paths
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--n-train", type=int, default=DEFAULT_N_TRAIN)
-    parser.add_argument("--n-test", type=int, default=DEFAULT_N_TEST)
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    parser.add_argument("--out", default=os.path.dirname(os.path.abspath(__file__)),
-                        help="output folder (default: the datasets/ folder)")
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n")[0],
+        epilog="The defaults draw the shipped dataset. In a clone, run from its root with --out datasets "
+               "to rewrite the shipped files; any other folder gets a new pair that "
+               "load_data(FOLDER) reads.")
+    parser.add_argument("--out", required=True, metavar="DIR",
+                        help="folder for train_catvnoncat.h5 and test_catvnoncat.h5 (created if needed; "
+                             "required: nothing is written to a default place)")
+    parser.add_argument("--n-train", type=int, default=DEFAULT_N_TRAIN,
+                        help=f"training images (default {DEFAULT_N_TRAIN})")
+    parser.add_argument("--n-test", type=int, default=DEFAULT_N_TEST, help=f"test images (default {DEFAULT_N_TEST})")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED,
+                        help=f"seed of the drawings (default {DEFAULT_SEED}, the shipped files)")
     args = parser.parse_args(argv)
     if args.n_train < 1 or args.n_test < 1:
         parser.error("--n-train and --n-test must be at least 1")
     if args.seed < 0:
         parser.error("--seed must be >= 0")
     try:  # before the slow part: a folder that cannot be written is reported at once
-        _dnn_utils()._check_writable_folder(args.out, "the dataset")
+        check_writable_folder(args.out, "the dataset")
     except OSError as e:
         print(f"error: {e.strerror or e}", file=sys.stderr)
         return 1
