@@ -13,6 +13,8 @@ package. Everything else lives here, one responsibility a module:
 ``gradcheck``      gradient checking by centred finite differences
 ``plots``          cost curves, image grids, decision boundaries
 ``explore``        the callbacks behind the notebooks' widgets
+``student``        the one loader of a learner's code (the exercises, the classroom, the grader)
+``editions``       the generator of the exercise and classroom editions from notebooks/
 ``datasets``       the builders of the dataset (console commands)
 =================  ==================================================================
 
