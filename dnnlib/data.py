@@ -8,8 +8,12 @@ from pathlib import Path
 import numpy as np
 
 from dnnlib.checks import open_regular_file
+from dnnlib.files import MAX_BYTES, MAX_ELEMENTS, as_path
 
-__all__ = ["DATASETS_DIR", "PAIR_ID_ATTR", "load_data", "load_image", "dataset_pair_id"]
+__all__ = ["DATASETS_DIR", "PAIR_ID_ATTR", "load_data", "load_image", "dataset_pair_id", "LOAD_IMAGE_MAX_SIZE"]
+
+#: the largest `size` load_image makes (a size x size x 3 array)
+LOAD_IMAGE_MAX_SIZE = 4096
 
 
 def _shipped_datasets_dir():
@@ -85,6 +89,10 @@ def _read_h5_split(path, split):
             if not isinstance(node, h5py.Dataset):
                 raise ValueError(f"{path}: {k} must be a dataset (an array), found a "
                                  f"{'group' if isinstance(node, h5py.Group) else type(node).__name__}")
+            try:
+                _check_storage(path, k, node, size)
+            except (OSError, RuntimeError, KeyError) as e:
+                raise ValueError(f"{damaged} [{k}: {e}]") from None
             datasets[k] = node
         x_ds, y_ds, c_ds = (datasets[k] for k in keys)
         if len(x_ds.shape) != 4 or x_ds.shape[-1] != 3 or x_ds.dtype != np.uint8 or x_ds.shape[0] == 0:
@@ -96,9 +104,19 @@ def _read_h5_split(path, split):
             raise ValueError(f"{path}: list_classes must be 2 class names (strings), "
                              f"found shape {c_ds.shape} dtype {c_ds.dtype}")
         try:
+            if PAIR_ID_ATTR in h5.attrs:
+                shape = h5.attrs.get_id(PAIR_ID_ATTR).shape
+                if shape is None or int(np.prod(shape)) != 1:
+                    raise ValueError(f"{path}: the root attribute {PAIR_ID_ATTR} must be one string, "
+                                     f"found shape {shape}")
             x, y, classes = (np.array(ds[()]) for ds in (x_ds, y_ds, c_ds))
             pair_id = h5.attrs.get(PAIR_ID_ATTR)
+        except MemoryError:
+            raise MemoryError(f"out of memory while reading {path} ({x_ds.shape} images, "
+                              f"{x_ds.size:,} bytes): the file is not damaged; free some memory") from None
         except (OSError, RuntimeError, KeyError, ValueError) as e:
+            if PAIR_ID_ATTR in str(e):
+                raise
             raise ValueError(f"{damaged} [{e}]") from None
     if y.size != x.shape[0]:
         raise ValueError(f"{path}: {x.shape[0]} images but {y.size} labels; the counts must agree")
@@ -107,9 +125,56 @@ def _read_h5_split(path, split):
         raise ValueError(f"{path}: labels must be 0 or 1, found {np.unique(y).tolist()}")
     if y.dtype.kind in "fb":
         y = y.astype(np.int64)
+    if isinstance(pair_id, np.ndarray):
+        pair_id = pair_id.reshape(-1)[0]
     if isinstance(pair_id, bytes):
         pair_id = pair_id.decode("ascii", "replace")
     return x, y, classes, (None if pair_id is None else str(pair_id))
+
+
+def _check_storage(path, key, ds, file_size):
+    """Refuse, before anything is read, a dataset that is not an array stored in the file itself.
+
+    A null dataspace (h5py.Empty, no shape), data in external files or a virtual dataset
+    (which HDF5 reads as zeros when its source files are missing), and a declared shape
+    larger than the file can hold (uncompressed data cannot exceed the file's size nor the
+    bytes actually stored, gzip data 1032 times the file's size; any data is bounded by
+    MAX_ELEMENTS and MAX_BYTES) are clear errors naming what was found.
+    """
+    if ds.shape is None:
+        raise ValueError(f"{path}: {key} has no shape (an HDF5 null dataspace, h5py.Empty); "
+                         f"expected an array")
+    if ds.is_virtual:
+        sources = sorted({m.file_name for m in ds.virtual_sources()})
+        raise ValueError(f"{path}: {key} is a virtual dataset whose data lives in other files {sources}; "
+                         f"expected data stored in the file itself (HDF5 would read zeros where a source "
+                         f"file is missing). Copy the data into the file")
+    if ds.external:
+        files = [os.fsdecode(e[0]) for e in ds.external]
+        raise ValueError(f"{path}: {key} uses external storage: its data lives in other files {files}; "
+                         f"expected data stored in the file itself (HDF5 would read zeros where an "
+                         f"external file is missing). Copy the data into the file")
+    count = int(np.prod(ds.shape, dtype=object))
+    nbytes = count * ds.dtype.itemsize
+    filters = ds.id.get_create_plist().get_nfilters()
+    if filters == 0 and nbytes > file_size:
+        raise ValueError(f"{path}: {key} declares shape {ds.shape} {ds.dtype} ({nbytes:,} bytes), more than "
+                         f"the whole file's {file_size:,} bytes can hold uncompressed; the file is damaged "
+                         f"or forged, not read")
+    if filters == 0 and 0 < nbytes and ds.id.get_storage_size() < nbytes:
+        raise ValueError(f"{path}: {key} declares shape {ds.shape} {ds.dtype} ({nbytes:,} bytes) but only "
+                         f"{ds.id.get_storage_size():,} bytes of it are stored (HDF5 would read the rest as "
+                         f"zeros); the file was not written completely, write it again")
+    plist = ds.id.get_create_plist()
+    deflate_only = filters > 0 and all(plist.get_filter(i)[0] in (1, 2, 3) for i in range(filters))
+    if deflate_only and nbytes > 1032 * file_size:  # 1: deflate (gzip), 2: shuffle, 3: fletcher32
+        raise ValueError(f"{path}: {key} declares shape {ds.shape} {ds.dtype} ({nbytes:,} bytes), more than "
+                         f"gzip (deflate) compression can fit in the file's {file_size:,} bytes (at most "
+                         f"1032 to 1); the file is damaged, forged or not written completely, not read")
+    if count > MAX_ELEMENTS or nbytes > MAX_BYTES:
+        raise ValueError(f"{path}: {key} declares shape {ds.shape} {ds.dtype} ({count:,} elements, "
+                         f"{nbytes:,} bytes), above the limit of {MAX_ELEMENTS:,} elements and "
+                         f"{MAX_BYTES:,} bytes that load_data reads; not read")
 
 
 def dataset_pair_id(train_x, train_y, test_x, test_y):
@@ -150,7 +215,8 @@ def load_data(path=None):
     runs (a write interrupted between its two renames), or a file changed afterwards, are
     refused. Files without an id on either side (the course's originals) are read as they are.
     """
-    folder = DATASETS_DIR if path is None else Path(path)
+    folder = DATASETS_DIR if path is None else as_path(path, "path", "a folder holding train_catvnoncat.h5 "
+                                                                      "and test_catvnoncat.h5")
     if not folder.is_dir():
         raise FileNotFoundError(f"dataset folder not found: {folder} "
                                 f"(expected a folder holding train_catvnoncat.h5 and test_catvnoncat.h5)")
@@ -172,14 +238,35 @@ def load_data(path=None):
     return train_x_orig, train_y, test_x_orig, test_y, classes
 
 
+def _float_to_uint8(path, a):
+    """A float image (Pillow mode "F", e.g. a float TIFF) as uint8: values in [0, 1] scaled to 0..255,
+    any other range stretched from its min..max to 0..255; NaN or infinite pixels are refused."""
+    if a.size == 0:
+        return a.astype(np.uint8)
+    if not np.all(np.isfinite(a)):
+        raise ValueError(f"{path} is a float image with NaN or infinite pixels; expected finite values "
+                         f"(in [0, 1], or any range, which is scaled from its min to its max)")
+    lo, hi = float(a.min()), float(a.max())
+    if lo >= 0 and hi <= 1:
+        scaled = a * 255
+    elif hi > lo:
+        scaled = (a - lo) * (255 / (hi - lo))
+    else:  # one value outside [0, 1]: keep it, clipped to 0..255
+        scaled = a
+    return np.rint(scaled).clip(0, 255).astype(np.uint8)
+
+
 def load_image(path, size=64):
     """Load any image file as a (size, size, 3) uint8 RGB array: centre-cropped, then resized.
 
-    Grayscale, palette, RGBA and CMYK images are converted to RGB, and a photo whose
+    Grayscale, palette, RGBA and CMYK images are converted to RGB (a float image, Pillow mode
+    "F", is scaled: values in [0, 1] to 0..255, others from their min..max), and a photo whose
     EXIF orientation tag says it is stored rotated is turned upright first.
     Raises FileNotFoundError, or ValueError for anything that is not a readable image
     file: a FIFO or other special file, a corrupted or truncated file, or an image above
-    Pillow's decompression-bomb limit (2 * PIL.Image.MAX_IMAGE_PIXELS pixels).
+    Pillow's decompression-bomb limit (2 * PIL.Image.MAX_IMAGE_PIXELS pixels); MemoryError
+    ("out of memory") when a valid image cannot be decoded for lack of memory. `path` is a
+    str or os.PathLike path (not an open file, not a URL); `size` is at most LOAD_IMAGE_MAX_SIZE.
     """
     import struct
 
@@ -187,10 +274,18 @@ def load_image(path, size=64):
 
     if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 1:
         raise ValueError(f"size must be a positive whole number of pixels, found {size!r}")
-    path = Path(path)
+    if size > LOAD_IMAGE_MAX_SIZE:
+        raise ValueError(f"size must be at most {LOAD_IMAGE_MAX_SIZE} pixels (a size x size x 3 array), "
+                         f"found {size}")
+    path = as_path(path, "path", "an image file")
     try:
         with open_regular_file(path, "an image file") as f, Image.open(f) as im:
-            im.load()
+            try:
+                im.load()
+            except MemoryError:
+                raise MemoryError(f"out of memory while decoding {path} ({im.size[0]}x{im.size[1]} pixels, "
+                                  f"{im.format} {im.mode}): the image is not corrupt, but there is not enough "
+                                  f"memory to decode it; free some memory or shrink the image")  # noqa: B904
             # phone photos are often stored sideways with an EXIF "rotate me" tag
             im = ImageOps.exif_transpose(im)
             if im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info):
@@ -199,9 +294,16 @@ def load_image(path, size=64):
                 im = Image.alpha_composite(white, im)
             if im.mode.startswith("I;16") or im.mode == "I":
                 im = Image.fromarray((np.asarray(im, dtype=np.float64) / 256).clip(0, 255).astype(np.uint8))
+            elif im.mode == "F":
+                im = Image.fromarray(_float_to_uint8(path, np.asarray(im, dtype=np.float64)))
             im = im.convert("RGB")
     except FileNotFoundError:
         raise FileNotFoundError(f"image not found: {path}") from None
+    except MemoryError as e:
+        if "out of memory" in str(e):
+            raise
+        raise MemoryError(f"out of memory while decoding {path}: the image is not corrupt, but there is "
+                          f"not enough memory to convert it; free some memory or shrink the image") from None
     except Image.DecompressionBombError as e:
         limit = 2 * Image.MAX_IMAGE_PIXELS if Image.MAX_IMAGE_PIXELS else 0
         raise ValueError(f"{path} is too large to decode safely: above Pillow's limit of {limit:,} pixels "

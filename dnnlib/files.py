@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+import threading
 import zipfile
 from pathlib import Path
 
@@ -10,17 +12,59 @@ import numpy as np
 
 from dnnlib.checks import check_parameters_finite, open_regular_file
 
-__all__ = ["write_files_atomically", "check_writable_folder", "save_parameters", "load_parameters"]
+__all__ = ["write_files_atomically", "check_writable_folder", "save_parameters", "load_parameters", "as_path",
+           "MAX_ELEMENTS", "MAX_BYTES"]
+
+#: the most elements / bytes one array read from a file may declare (checked before anything is allocated)
+MAX_ELEMENTS = 2**31
+MAX_BYTES = 4 * 2**30
+
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def as_path(path, arg, what):
+    """`path` (a str, bytes or os.PathLike path) as a Path; anything else is a clear TypeError.
+
+    `arg` names the argument ("path"), `what` the thing expected with its article ("an image
+    file"). A URL ("https://...") that is not a local path is refused: URLs are not downloaded.
+    """
+    if isinstance(path, (str, bytes, os.PathLike)):
+        try:
+            text = os.fspath(path)
+        except TypeError as e:
+            raise TypeError(f"{arg}: expected a path (str or os.PathLike) to {what}, found "
+                            f"{type(path).__name__} whose __fspath__ failed ({e})") from None
+        if isinstance(text, bytes):
+            text = os.fsdecode(text)
+        if not isinstance(text, str):
+            raise TypeError(f"{arg}: expected a path (str or os.PathLike) to {what}, found "
+                            f"{type(path).__name__} whose __fspath__ returned {type(text).__name__}")
+        if _URL.match(text) and not os.path.exists(text):
+            raise FileNotFoundError(f"{arg} {text!r} is a URL, and URLs are not downloaded: "
+                                    f"download it first and give the path to a local file ({what})")
+        return Path(text)
+    kind = ("a file object" if hasattr(path, "read") or hasattr(path, "write") else type(path).__name__)
+    raise TypeError(f"{arg}: expected a path (str or os.PathLike) to {what}, found {kind} "
+                    f"(type {type(path).__name__}); pass the file's name, not an open file")
 
 # ---------------------------------------------------------------------------
 # Saving and loading a trained model
 # ---------------------------------------------------------------------------
 
 def _temp_path(path):
-    """A fresh temporary name next to `path`: .{name}.{pid}-{random}.tmp (the pid says whose it is)."""
+    """A fresh temporary name next to `path`: .{name}.{pid}-t{thread}-{random}.tmp.
+
+    The pid and the thread's native id say whose it is: the stale-temp reaping removes only
+    temporary files of dead processes, or of threads of this process that are gone, never
+    those of another thread writing the same file now.
+    """
     import secrets
 
-    return path.parent / f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp"
+    return path.parent / f".{path.name}.{os.getpid()}-t{threading.get_native_id()}-{secrets.token_hex(4)}.tmp"
+
+
+def _live_thread_ids():
+    return {t.native_id for t in threading.enumerate() if t.native_id is not None}
 
 
 def _remove_stale_temps(path):
@@ -33,13 +77,18 @@ def _remove_stale_temps(path):
     for name in names:
         if not (name.startswith(prefix) and name.endswith(".tmp")):
             continue
-        owner = name[len(prefix):-len(".tmp")].split("-")[0]
+        parts = name[len(prefix):-len(".tmp")].split("-")
+        owner = parts[0]
         if not owner.isdigit():
             continue
         try:
             os.kill(int(owner), 0)
             if int(owner) != os.getpid():
                 continue  # a live process is writing it
+            thread = parts[1][1:] if len(parts) == 3 and parts[1].startswith("t") else None
+            if thread is not None and (not thread.isdigit() or int(thread) in _live_thread_ids()):
+                continue  # a live thread of this process is writing it
+            # else: a thread of this process that is gone, or an earlier process with our pid
         except ProcessLookupError:
             pass
         except (PermissionError, OverflowError, OSError):
@@ -131,14 +180,14 @@ def save_parameters(parameters, path):
     """Save parameters to a .npz file, written completely or not at all.
 
     The archive is built in memory, written to a temporary file in the same folder
-    (.{name}.{pid}-{random}.tmp), fsynced, then renamed to `path`. An interrupted run leaves
+    (.{name}.{pid}-t{thread}-{random}.tmp), fsynced, then renamed to `path`. An interrupted run leaves
     at most that temporary file, which the next save to the same path removes. The file gets
     the usual permissions (0666 less the umask, e.g. 0644); a full disk is a clear OSError.
     """
     import io
 
     check_parameters_finite(parameters)
-    path = Path(path)
+    path = as_path(path, "path", "the parameter file to write (.npz)")
     if not path.parent.is_dir():
         raise FileNotFoundError(f"folder not found: {path.parent}")
     if path.is_dir():
@@ -149,8 +198,12 @@ def save_parameters(parameters, path):
 
 
 def load_parameters(path):
-    """Load parameters saved by save_parameters. Plain arrays only: pickles are refused."""
-    path = Path(path)
+    """Load parameters saved by save_parameters. Plain arrays only: pickles are refused.
+
+    Every array's declared shape is checked against the archive's size (and against
+    MAX_ELEMENTS / MAX_BYTES) before anything is allocated.
+    """
+    path = as_path(path, "path", "a parameter file (.npz)")
     if not path.exists():
         raise FileNotFoundError(f"parameter file not found: {path}")
     with open_regular_file(path, "a parameter file (.npz)") as f:
@@ -163,6 +216,7 @@ def load_parameters(path):
                          f"found a file starting with {magic!r}")
     import io
 
+    _check_npz_sizes(path, data_bytes)
     try:
         with np.load(io.BytesIO(data_bytes), allow_pickle=False) as data:
             parameters = {k: data[k] for k in data.files}
@@ -172,3 +226,53 @@ def load_parameters(path):
         raise ValueError(f"{path} is not a readable .npz file ({type(e).__name__}: {e})") from None
     check_parameters_finite(parameters)
     return parameters
+
+
+def _check_npz_sizes(path, data_bytes):
+    """Refuse an archive whose arrays declare more data than it can hold, before np.load allocates it.
+
+    A stored member holds its array's bytes as they are, so they cannot exceed the member's size;
+    a deflated one (savez_compressed) at most about 1032 times its compressed size (deflate's
+    limit). Any array above MAX_ELEMENTS elements or MAX_BYTES bytes is refused too.
+    """
+    import io
+
+    from numpy.lib import format as npy
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data_bytes))
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError):
+        return  # np.load reports it
+    with archive:
+        for info in archive.infolist():
+            if not info.filename.endswith(".npy"):
+                continue
+            try:
+                with archive.open(info) as member:
+                    version = npy.read_magic(member)
+                    if version == (1, 0):
+                        shape, _, dtype = npy.read_array_header_1_0(member)
+                    elif version in ((2, 0), (3, 0)):
+                        shape, _, dtype = npy.read_array_header_2_0(member)
+                    else:
+                        continue
+                    header = member.tell()
+            except Exception:  # noqa: BLE001  a damaged member: np.load reports it
+                continue
+            count = 1
+            for n in shape:
+                count *= int(n)
+            nbytes = count * dtype.itemsize
+            name = info.filename[:-len(".npy")]
+            held = min(info.compress_size, len(data_bytes))  # a member cannot hold more than the file
+            if info.compress_type == zipfile.ZIP_STORED:
+                room, how = max(0, held - header), "stored"
+            else:
+                room, how = 1032 * held, "compressed"
+            room = min(room, MAX_BYTES)
+            if count > MAX_ELEMENTS or nbytes > room:
+                raise ValueError(
+                    f"{path}: the array {name} declares shape {tuple(shape)} {dtype} ({count:,} elements, "
+                    f"{nbytes:,} bytes), more than its {held:,} {how} bytes in the archive can "
+                    f"hold (limit: {room:,} bytes and at most {MAX_ELEMENTS:,} elements); "
+                    f"the file is damaged or forged, not loaded")

@@ -41,7 +41,7 @@ def vector_to_parameters(theta, like):
 
 
 class GradientCheckWarning(UserWarning):
-    """gradient_check's difference may not mean what it says (units at a ReLU kink)."""
+    """gradient_check left parameters out: their steps cross a ReLU kink both ways (see gradient_check)."""
 
 
 #: gradient_check refuses networks whose check would exceed this many floating-point
@@ -65,11 +65,48 @@ def _relu_kinks(forward, parameters, X, epsilon):
     return count
 
 
+def _relu_pattern(caches):
+    """relu'(Z) of every hidden layer as backprop takes it, Z > 0 (0 at the kink Z = 0).
+
+    None when the caches are not the course's ((A_prev, W, b), Z) per layer: then no parameter
+    can be told to cross a kink, and every one gets the centred difference.
+    """
+    try:
+        return [np.asarray(Z) > 0 for (_, Z) in caches[:-1]]
+    except (TypeError, ValueError):
+        return None
+
+
+def _same_pattern(p, q):
+    return (p is not None and q is not None and len(p) == len(q)
+            and all(a.shape == b.shape and np.array_equal(a, b) for a, b in zip(p, q)))
+
+
 def gradient_check(parameters, X, Y, epsilon=1e-7, forward=None, backward=None, *,
                    kinks="warn", seed=0, max_flops=GRADIENT_CHECK_MAX_FLOPS, details=False):
-    """Compare backpropagation's gradients with centred finite differences.
+    """Compare backpropagation's gradients with finite differences.
 
-    For every parameter θ_i: gradapprox_i = (J(θ_i + ε) - J(θ_i - ε)) / (2ε).
+    For every parameter θ_i: gradapprox_i = (J(θ_i + ε) - J(θ_i - ε)) / (2ε), the centred
+    difference, except where that step crosses a ReLU kink (below).
+
+    The ReLU kink. relu has no derivative at Z = 0; backprop takes relu'(0) = 0 (the unit is
+    off). Where the step ±ε in θ_i moves a hidden unit across the kink (the pattern Z > 0 of
+    some hidden unit and example differs at θ_i + ε or θ_i - ε from the one at θ_i, e.g. a unit
+    at Z = 0 exactly behind zero biases and an all-zero input), the centred difference measures
+    the average of two one-sided slopes, and a correct backprop fails by up to 1. The rule
+    (kinks "warn" and "nudge"): for such a θ_i,
+    * if one side keeps the pattern at θ_i (the unit at Z = 0 stays off, a unit at Z > 0 stays
+      on) over the steps ε and 2ε, backprop is compared with the one-sided difference on that
+      side, side·(-3 J(θ) + 4 J(θ + side·ε) - J(θ + side·2ε)) / (2ε): the slope of the same
+      smooth piece of J that backprop differentiates, correct to O(ε²) like the centred one;
+    * if neither side keeps it (units cross the kink one way on one side and another way on the
+      other), θ_i is excluded: left out of both gradients in the difference, counted in
+      details["excluded"] and named in a GradientCheckWarning.
+    A correct backprop then passes (below 1e-7, up to the rounding noise every finite
+    difference has) on networks with dead units or units at the kink, and a wrong one still
+    fails, including one that takes relu'(0) = 1 (dZ[Z < 0] = 0): its gradient is compared
+    with the side where the unit stays off. kinks="ignore" keeps the plain centred difference
+    everywhere (the textbook check) and says nothing.
 
     Arguments:
     parameters -- dict "W1", "b1", ... (cast to float64; keep the network small)
@@ -77,16 +114,16 @@ def gradient_check(parameters, X, Y, epsilon=1e-7, forward=None, backward=None, 
     epsilon -- the step ε, a finite number > 0
     forward, backward -- the functions to check: the course's L_model_forward and
                          L_model_backward, or your own (dnn_utils.gradient_check passes
-                         the course's by default)
-    kinks -- what to do when hidden ReLU units sit at the kink Z = 0 (within reach of ε) at
-             the checked point, where the centred difference is not a derivative and a
-             correct backprop can differ by up to 1 (e.g. zero biases behind dead units):
-             "warn" (default): check at the given point; if the difference is above 1e-7,
-             warn (GradientCheckWarning) that the kinks may be the cause;
-             "nudge": move the check point off the kinks, by adding seeded noise of size
-             1e-3 to the hidden layers' biases (up to 5 tries; warns as "warn" does if
-             kinks remain);
-             "raise": ValueError; "ignore": check at the given point, say nothing
+                         the course's by default). The kink rule reads the hidden Z from the
+                         caches ((A_prev, W, b), Z) per layer; other caches get centred differences
+    kinks -- what to do about the ReLU kink Z = 0:
+             "warn" (default): check at the given point with the rule above; warn
+             (GradientCheckWarning) when parameters had to be excluded;
+             "nudge": first move the check point off the kinks, by adding seeded noise of size
+             1e-3 to the hidden layers' biases (up to 5 tries), then as "warn";
+             "ignore": centred differences everywhere, at the given point, no warning (at a
+             kink even a correct backprop can fail);
+             "raise": ValueError if hidden units sit at the kink (|Z| within reach of ε)
     seed -- seed of the nudge's noise (int or np.random.Generator)
     max_flops -- refuse (ValueError) networks whose check would take more than this many
                  floating-point operations, estimated as 2·n_params forward passes of
@@ -94,12 +131,15 @@ def gradient_check(parameters, X, Y, epsilon=1e-7, forward=None, backward=None, 
                  None checks whatever the cost
     details -- False: return the difference (a float); True: a dict with "difference",
                "n_params", "flops" (the estimate), "kinks" (units at a kink at the given
-               point), "nudged" (the point was moved) and "kinks_checked" (at the checked point)
+               point), "nudged" (the point was moved), "kinks_checked" (at the checked point),
+               "one_sided" (parameters compared with a one-sided difference) and "excluded"
+               (parameters left out)
 
     Returns:
-    difference -- ||grad - gradapprox|| / (||grad|| + ||gradapprox||); below about 1e-7
-                  means backpropagation is right. 0 when both gradients are within rounding
-                  noise of 0 (about √n_params · 2·eps·J / ε), where their ratio means nothing
+    difference -- ||grad - gradapprox|| / (||grad|| + ||gradapprox||) over the parameters not
+                  excluded; below about 1e-7 means backpropagation is right. 0 when both
+                  gradients are within rounding noise of 0 (about √n_params · 2·eps·J / ε),
+                  where their ratio means nothing; NaN when every parameter was excluded
     """
     if (isinstance(epsilon, bool) or not isinstance(epsilon, (int, float, np.integer, np.floating))
             or not np.isfinite(epsilon) or epsilon <= 0):
@@ -148,38 +188,65 @@ def gradient_check(parameters, X, Y, epsilon=1e-7, forward=None, backward=None, 
         nudged = best[1] is not params64
         at_point, params64 = best
         theta = parameters_to_vector(params64)
+
     def cost_at(t):
-        AL, _ = forward(X, vector_to_parameters(t, parameters))
-        return cost_of(AL, Y)
+        AL, caches = forward(X, vector_to_parameters(t, parameters))
+        return cost_of(AL, Y), _relu_pattern(caches)
 
     AL, caches = forward(X, params64)
     grads = backward(AL, Y, caches)
     grad = parameters_to_vector({k[1:]: v for k, v in grads.items() if k[:2] in ("dW", "db")})
+    J0 = cost_of(AL, Y)
+    pattern = _relu_pattern(caches) if kinks != "ignore" else None
 
+    n = theta.shape[0]
     gradapprox = np.zeros_like(theta)
-    for i in range(theta.shape[0]):
-        plus, minus = theta.copy(), theta.copy()
-        plus[i] += epsilon
-        minus[i] -= epsilon
-        gradapprox[i] = (cost_at(plus) - cost_at(minus)) / (2 * epsilon)
+    kept = np.ones(n, dtype=bool)
+    one_sided = 0
+    for i in range(n):
+        step = np.zeros_like(theta)
+        step[i] = epsilon
+        J_plus, p_plus = cost_at(theta + step)
+        J_minus, p_minus = cost_at(theta - step)
+        if pattern is None or (_same_pattern(p_plus, pattern) and _same_pattern(p_minus, pattern)):
+            gradapprox[i] = (J_plus - J_minus) / (2 * epsilon)
+            continue
+        # the step crosses a kink: the one-sided difference on the side that keeps backprop's pattern
+        for side, J1, p1 in ((1.0, J_plus, p_plus), (-1.0, J_minus, p_minus)):
+            if _same_pattern(p1, pattern):
+                J2, p2 = cost_at(theta + 2 * side * step)
+                if _same_pattern(p2, pattern):
+                    gradapprox[i] = side * (-3 * J0 + 4 * J1 - J2) / (2 * epsilon)
+                    one_sided += 1
+                    break
+        else:
+            kept[i] = False
+    excluded = int(n - kept.sum())
 
-    denominator = np.linalg.norm(grad) + np.linalg.norm(gradapprox)
+    g, ga = grad[kept], gradapprox[kept]
+    denominator = np.linalg.norm(g) + np.linalg.norm(ga)
     # Rounding: J is computed to a few ulps, so each centred difference carries noise of about
     # 4·eps·|J| / (2ε) (3e-9 for J = 0.69, ε = 1e-7). Two gradients that are both that small are
     # both 0 as far as finite differences can tell (a dead layer, balanced labels): their relative
     # difference would compare noise with noise, anything up to 1, and is reported as 0.
-    rounding = np.sqrt(theta.shape[0]) * 4 * np.finfo(np.float64).eps * abs(cost_of(AL, Y)) / (2 * epsilon)
-    difference = 0.0 if denominator <= rounding else float(np.linalg.norm(grad - gradapprox) / denominator)
-    if at_point and kinks in ("warn", "nudge") and difference > 1e-7:
+    # (A one-sided difference carries about 4 times that noise: still far below 1e-7.)
+    rounding = np.sqrt(max(1, g.shape[0])) * 4 * np.finfo(np.float64).eps * abs(J0) / (2 * epsilon)
+    if not kept.any():
+        difference = float("nan")  # every parameter excluded: nothing was checked
+    else:
+        difference = 0.0 if denominator <= rounding else float(np.linalg.norm(g - ga) / denominator)
+    if excluded and kinks in ("warn", "nudge"):
         import warnings
 
         warnings.warn(
-            f"gradient_check: the difference {difference:.1e} may not mean a bug: {at_point} hidden unit "
-            f"value(s) sit at the ReLU kink Z = 0 at the checked point, where the centred difference "
-            f"measures the average of the two slopes, so even a correct backprop can differ. "
-            + ("kinks='nudge' could not move the point off them." if kinks == "nudge" else
-               "Pass kinks='nudge' to check at a point nearby."), GradientCheckWarning, stacklevel=2)
+            f"gradient_check: {excluded} of {n} parameter(s) were excluded from the check: a step of "
+            f"±epsilon in each moves hidden units across the ReLU kink Z = 0 on both sides, so neither "
+            f"one-sided difference is the slope backprop computes (relu'(0) = 0). The difference "
+            f"{difference:.1e} is over the other {n - excluded}. "
+            + ("kinks='nudge' could not move the point off the kinks." if kinks == "nudge" else
+               "Pass kinks='nudge' to check them at a point nearby."), GradientCheckWarning, stacklevel=2)
     if details:
-        return {"difference": difference, "n_params": int(theta.shape[0]), "flops": flops,
-                "kinks": found, "nudged": nudged, "kinks_checked": at_point}
+        return {"difference": difference, "n_params": int(n), "flops": flops,
+                "kinks": found, "nudged": nudged, "kinks_checked": at_point,
+                "one_sided": one_sided, "excluded": excluded}
     return difference
