@@ -134,28 +134,73 @@ def student_module(module_text: str, notebooks_dir: Path = NOTEBOOKS) -> str:
 
 
 def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    from dnnlib.files import write_files_atomically
+
+    write_files_atomically({path: text.encode("utf-8")}, path.name)
 
 
-def build(course: Path, notebooks_dir: Path = NOTEBOOKS, module: Path = MODULE) -> list[Path]:
-    """Write course/source/<assignment>/ for every assignment; returns the assignment folders."""
-    student = student_module(module.read_text(encoding="utf-8"), notebooks_dir)
-    folders = []
+def _build_assignments(target: Path, notebooks_dir: Path, student: str) -> None:
+    """Write target/<assignment>/ for every assignment (target is a fresh folder)."""
     for assignment in ASSIGNMENTS:
-        folder = course / "source" / assignment
-        if folder.exists():
-            shutil.rmtree(folder)
+        folder = target / assignment
         folder.mkdir(parents=True)
-        nb = assignment_notebook(nbformat.read(notebooks_dir / f"{assignment}.ipynb", as_version=4), assignment)
+        nb = assignment_notebook(editions.read_notebook(notebooks_dir / f"{assignment}.ipynb"), assignment)
         _write_atomic(folder / f"{assignment}.ipynb", nbformat.writes(nb))
         _write_atomic(folder / "dnn_utils.py", student)
         for name in DATA_FOR.get(assignment, []):
             (folder / "datasets").mkdir(exist_ok=True)
             shutil.copyfile(DATASETS / name, folder / "datasets" / name)
-        folders.append(folder)
-    return folders
+
+
+def build(course: Path, notebooks_dir: Path = NOTEBOOKS, module: Path = MODULE) -> list[Path]:
+    """Write course/source/<assignment>/ for every assignment; returns the assignment folders.
+
+    All or nothing: the whole new source/ is built aside, in a temporary folder beside it
+    (course/.source-new-*), and swapped in by renames only when every assignment was built;
+    anything else the old source/ held (other assignments) is carried over. A failure leaves
+    the old source/ exactly as it was, and no temporary folder.
+    """
+    import tempfile
+
+    course = Path(course)
+    student = student_module(module.read_text(encoding="utf-8"), notebooks_dir)
+    course.mkdir(parents=True, exist_ok=True)
+    source = course / "source"
+    new = Path(tempfile.mkdtemp(prefix=".source-new-", dir=course))
+    old = None
+    try:
+        _build_assignments(new, notebooks_dir, student)
+        if source.is_dir():
+            for entry in source.iterdir():  # what this build does not make stays
+                if entry.name in ASSIGNMENTS:
+                    continue
+                if entry.is_dir() and not entry.is_symlink():
+                    shutil.copytree(entry, new / entry.name, symlinks=True)
+                else:
+                    shutil.copy2(entry, new / entry.name, follow_symlinks=False)
+        os.chmod(new, 0o777 & ~_umask())
+        if source.exists():
+            old = Path(tempfile.mkdtemp(prefix=".source-old-", dir=course))
+            os.rmdir(old)
+            os.replace(source, old)      # the old source is kept until the new one is in place
+        try:
+            os.replace(new, source)
+        except OSError:
+            if old is not None:
+                os.replace(old, source)  # put the old one back
+                old = None
+            raise
+    finally:
+        shutil.rmtree(new, ignore_errors=True)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    return [source / assignment for assignment in ASSIGNMENTS]
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def main(argv=None) -> int:
@@ -165,7 +210,12 @@ def main(argv=None) -> int:
     parser.add_argument("--release", action="store_true",
                         help="then run `nbgrader generate_assignment` for every assignment")
     args = parser.parse_args(argv)
-    for folder in build(args.course):
+    try:
+        folders = build(args.course)
+    except editions.NotebookError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    for folder in folders:
         print(f"wrote {folder}")
     if not args.release:
         print(f"next: cd {args.course} && nbgrader generate_assignment <assignment> --force "

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import ast
 import filecmp
+import os
 import tempfile
 import textwrap
 from pathlib import Path
@@ -56,6 +57,82 @@ KEY = "exercise"
 
 
 # ---------------------------------------------------------------------------
+# Reading and writing notebooks: one clear line on a bad file, written whole or not at all
+# ---------------------------------------------------------------------------
+
+class NotebookError(Exception):
+    """A notebook (or another file a tool reads or writes) that cannot be used: one line naming
+    the file and the problem. The tools print it and exit with status 2."""
+
+
+def read_notebook(path):
+    """nbformat.read(path) (as version 4), or a NotebookError naming the file and the problem."""
+    path = Path(path)
+    if not path.exists():
+        raise NotebookError(f"{path}: notebook not found (missing file)")
+    if path.is_dir():
+        raise NotebookError(f"{path}: is a folder, expected a notebook file (.ipynb)")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except PermissionError:
+        raise NotebookError(f"{path}: cannot read the notebook: permission denied") from None
+    except UnicodeDecodeError as e:
+        raise NotebookError(f"{path}: damaged notebook, not JSON (not UTF-8 text: {e.reason})") from None
+    except OSError as e:
+        raise NotebookError(f"{path}: cannot read the notebook ({e.strerror or e})") from None
+    import json
+
+    try:
+        data = json.loads(text)
+    except ValueError as e:
+        raise NotebookError(f"{path}: damaged notebook, not JSON ({e}); restore it, e.g. "
+                            f"git checkout -- {path}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("cells"), list) or "nbformat" not in data:
+        raise NotebookError(f"{path}: not a notebook: JSON without the notebook's nbformat and cells "
+                            f"lists; restore it, e.g. git checkout -- {path}")
+    try:
+        return nbformat.reads(text, as_version=4)
+    except Exception as e:  # noqa: BLE001  nbformat's many ways of refusing a damaged notebook
+        raise NotebookError(f"{path}: not a valid notebook ({type(e).__name__}: {e})") from None
+
+
+def check_can_write(path):
+    """A NotebookError if `path` exists and is read-only (its folder must be writable too)."""
+    path = Path(path)
+    if path.exists() and (not os.access(path, os.W_OK) or not path.stat().st_mode & 0o222):
+        raise NotebookError(f"{path}: the file is read-only (permission denied); make it writable "
+                            f"(chmod u+w) to rewrite it")
+    folder = path.parent
+    if folder.exists() and not os.access(folder, os.W_OK):
+        raise NotebookError(f"{path}: cannot write in its folder {folder} (permission denied)")
+
+
+def notebook_bytes(nb) -> bytes:
+    """The bytes nbformat.write(nb, path) writes."""
+    text = nbformat.writes(nb)
+    return (text if text.endswith("\n") else text + "\n").encode("utf-8")
+
+
+def write_files(contents, what):
+    """{path: bytes} written whole or not at all (dnnlib.files.write_files_atomically), after
+    checking each is writable; an OSError becomes a NotebookError naming the file and problem."""
+    from dnnlib.files import write_files_atomically
+
+    for path in contents:
+        check_can_write(path)
+    try:
+        write_files_atomically({Path(p): data for p, data in contents.items()}, what)
+    except OSError as e:
+        first = next(iter(contents))
+        raise NotebookError(f"{first}: cannot write {what}: {e.strerror or e}") from None
+
+
+def write_notebook(nb, path):
+    """Write nb to path as nbformat.write does, whole or not at all."""
+    write_files({Path(path): notebook_bytes(nb)}, f"the notebook {Path(path).name}")
+
+
+# ---------------------------------------------------------------------------
 # Reading the source notebooks
 # ---------------------------------------------------------------------------
 
@@ -76,7 +153,7 @@ def graded_functions(notebooks_dir: Path = NOTEBOOKS) -> dict[str, tuple[str, st
     """{function name: (assignment, key of the graded cell that holds it)}, in course order."""
     graded = {}
     for assignment in ASSIGNMENTS:
-        nb = nbformat.read(notebooks_dir / f"{assignment}.ipynb", as_version=4)
+        nb = read_notebook(notebooks_dir / f"{assignment}.ipynb")
         for cell in nb.cells:
             if is_graded(cell):
                 for fn in functions_in(cell.source):
@@ -94,7 +171,7 @@ def reference_bodies(notebooks_dir: Path = NOTEBOOKS) -> dict[str, str]:
     """{function name: the reference body (after the docstring), as written in notebooks/}."""
     bodies = {}
     for assignment in ASSIGNMENTS:
-        nb = nbformat.read(notebooks_dir / f"{assignment}.ipynb", as_version=4)
+        nb = read_notebook(notebooks_dir / f"{assignment}.ipynb")
         for cell in nb.cells:
             if is_graded(cell):
                 lines = cell.source.splitlines()
@@ -329,19 +406,26 @@ def student_module(module_text: str, graded: dict[str, tuple[str, str]], *,
 # ---------------------------------------------------------------------------
 
 def build(out: Path = EXERCISES, notebooks_dir: Path = NOTEBOOKS, module: Path = MODULE) -> list[Path]:
+    """Write out/ (every exercise notebook and dnn_utils.py): each file whole or not at all, and
+    nothing at all unless every file could be made. Raises NotebookError on a bad or missing
+    source notebook, or a file that cannot be written."""
     graded = graded_functions(notebooks_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
+    contents = {}
     for name in ASSIGNMENTS:
-        nb = exercise_notebook(nbformat.read(notebooks_dir / f"{name}.ipynb", as_version=4), name, set(graded))
-        path = out / f"{name}.ipynb"
-        path.write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
-        written.append(path)
-    student = student_module(module.read_text(encoding="utf-8"), graded,
-                             where="the exercise notebooks, in this folder")
-    (out / "dnn_utils.py").write_text(student, encoding="utf-8")
-    written.append(out / "dnn_utils.py")
-    return written
+        nb = exercise_notebook(read_notebook(notebooks_dir / f"{name}.ipynb"), name, set(graded))
+        contents[out / f"{name}.ipynb"] = (nbformat.writes(nb) + "\n").encode("utf-8")
+    try:
+        module_text = module.read_text(encoding="utf-8")
+    except OSError as e:
+        raise NotebookError(f"{module}: cannot read the module ({e.strerror or e})") from None
+    student = student_module(module_text, graded, where="the exercise notebooks, in this folder")
+    contents[out / "dnn_utils.py"] = student.encode("utf-8")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise NotebookError(f"{out}: cannot create the folder ({e.strerror or e})") from None
+    write_files(contents, "the exercise edition")
+    return list(contents)
 
 
 def differences(committed: Path = EXERCISES) -> list[str]:

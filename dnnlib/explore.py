@@ -42,14 +42,58 @@ INITS = ("xavier", "he", 0.01)
 
 
 # ---------------------------------------------------------------------------
+# Checking the arguments: nothing is silently truncated (width=2.7 is not 2)
+# ---------------------------------------------------------------------------
+
+def _whole(value, arg, minimum=0, what=""):
+    """value as an int, or a clear error naming arg: an int (or numpy integer) >= minimum, not a
+    float (2.7 would be truncated to 2), not a bool."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        kind = "a non-integer" if isinstance(value, (float, np.floating)) else type(value).__name__
+        raise TypeError(f"{arg}{what}: expected a whole number (int) >= {minimum}, found {value!r} ({kind}); "
+                        f"it would be truncated, so it is refused")
+    if value < minimum:
+        raise ValueError(f"{arg}{what}: expected a whole number >= {minimum}, found {value!r}")
+    return int(value)
+
+
+def _whole_values(values, arg, allowed=None):
+    """values (any shape) as an int64 array, or a clear error naming arg and the first bad value:
+    whole numbers (0.5 would be truncated to 0), and in `allowed` (a range) if given."""
+    try:
+        a = np.asarray(values)
+    except Exception as e:  # noqa: BLE001
+        raise TypeError(f"{arg}: expected whole numbers, found {type(values).__name__} ({e})") from None
+    if a.dtype == bool or not (np.issubdtype(a.dtype, np.integer) or np.issubdtype(a.dtype, np.floating)):
+        raise TypeError(f"{arg}: expected whole numbers (an int array), found dtype {a.dtype}")
+    flat = a.ravel()
+    if np.issubdtype(a.dtype, np.floating):
+        bad = np.flatnonzero(~np.isfinite(flat) | (flat != np.round(flat)))
+        if bad.size:
+            i = int(bad[0])
+            raise ValueError(f"{arg}: expected whole numbers, found {flat[i]!r} at position {i} "
+                             f"({bad.size} non-integer value(s)); it would be truncated, so it is refused")
+    ints = flat.astype(np.int64)
+    if allowed is not None and ints.size:
+        outside = np.flatnonzero((ints < allowed.start) | (ints >= allowed.stop))
+        if outside.size:
+            i = int(outside[0])
+            raise ValueError(f"{arg}: expected values in {allowed.start}..{allowed.stop - 1}, "
+                             f"found {flat[i]!r} at position {i}")
+    return ints.reshape(a.shape)
+
+
+# ---------------------------------------------------------------------------
 # Retrain and redraw
 # ---------------------------------------------------------------------------
 
 def layer_sizes(n_x, depth, width):
     """[n_x, width, ..., width, 1] with `depth` hidden layers: an L-layer network, L = depth + 1."""
-    if not isinstance(depth, (int, np.integer)) or depth < 0:
+    if not isinstance(depth, (int, np.integer)) or isinstance(depth, bool) or depth < 0:
         raise ValueError(f"depth (the number of hidden layers) must be a whole number >= 0, found {depth!r}")
-    return [int(n_x)] + [int(width)] * int(depth) + [1]
+    n_x = _whole(n_x, "n_x", 1, " (the number of input features)")
+    width = _whole(width, "width", 1, " (units per hidden layer)")
+    return [n_x] + [width] * int(depth) + [1]
 
 
 def _as_axes_pair(axes):
@@ -84,8 +128,13 @@ def train_and_plot(X, Y, learning_rate=0.3, depth=2, width=8, init="xavier", num
     curve's last point), train_accuracy, test_accuracy (None without test data), diverged (the
     error message or None), parameters (None if training diverged) and seconds
     """
-    cost_ax, other_ax = _as_axes_pair(axes)
     dims = layer_sizes(np.shape(X)[0], depth, width)
+    num_iterations = _whole(num_iterations, "num_iterations", 1)
+    resolution = _whole(resolution, "resolution", 2)
+    _whole_values(Y, "Y (the labels)", range(2))
+    if Y_test is not None:
+        _whole_values(Y_test, "Y_test (the labels)", range(2))
+    cost_ax, other_ax = _as_axes_pair(axes)
     result = dict(layers_dims=dims, costs=[], final_cost=None, train_accuracy=None, test_accuracy=None,
                   diverged=None, parameters=None, seconds=0.0)
     start = time.perf_counter()
@@ -177,6 +226,15 @@ def make_training_widget(X, Y, X_test=None, Y_test=None, *, learning_rates=(0.00
 
     Returns an ipywidgets VBox; its attribute `last` is train_and_plot's latest result.
     """
+    for arg, value, low in (("depth", depth, 0), ("width", width, 1)):
+        _whole(value, arg, low)
+    for arg, values, low in (("depths", depths, 0), ("widths", widths, 1)):
+        for i, v in enumerate(values):
+            _whole(v, arg, low, f"[{i}]")
+    num_iterations = _whole(num_iterations, "num_iterations", 1)
+    _whole_values(Y, "Y (the labels)", range(2))
+    if Y_test is not None:
+        _whole_values(Y_test, "Y_test (the labels)", range(2))
     import ipywidgets as widgets
     import matplotlib.pyplot as plt
 
@@ -244,6 +302,12 @@ def browse_images(images, labels, index, predictions=None, probabilities=None,
 
     images = np.asarray(images)
     k = images.shape[0]
+    index = _whole(index, "index")
+    labels = _whole_values(labels, "labels", range(len(classes)))
+    if predictions is not None:
+        predictions = _whole_values(predictions, "predictions", range(len(classes)))
+    if indices is not None:
+        indices = _whole_values(indices, "indices", range(0, 2**62))
     if not 0 <= index < k:
         raise IndexError(f"index must be in 0..{k - 1} for {k} images, found {index}")
     if ax is None:
@@ -274,6 +338,7 @@ def misclassified(X, Y, parameters):
     predictions -- (k,) the model's wrong answers
     probabilities -- (k,) its output P(y = 1) on them
     """
+    Y = _whole_values(Y, "Y (the labels)", range(2))
     AL, _ = dnn_utils.L_model_forward(X, parameters)
     wrong = np.flatnonzero(predict(X, parameters)[0] != np.ravel(Y))
     return wrong, (AL[0, wrong] > 0.5).astype(np.int64), AL[0, wrong]
@@ -289,6 +354,12 @@ def make_image_browser(images, labels, predictions=None, probabilities=None,
     k = np.asarray(images).shape[0]
     if k == 0:
         raise ValueError("there are no images to browse")
+    # checked here, not at the first move of the slider
+    labels = _whole_values(labels, "labels", range(len(classes)))
+    if predictions is not None:
+        predictions = _whole_values(predictions, "predictions", range(len(classes)))
+    if indices is not None:
+        indices = _whole_values(indices, "indices", range(0, 2**62))
     slider = widgets.IntSlider(value=0, min=0, max=k - 1, description="image", continuous_update=False)
     image = widgets.Image(format="png")
     box = widgets.VBox([slider, image])
@@ -319,6 +390,8 @@ def bigger_test_set(n=1000, seed=2):
     Returns:
     test_x_orig -- (n, 64, 64, 3) uint8;  test_y -- (1, n) int64
     """
+    n = _whole(n, "n", 1, " (the number of images)")
+    seed = _whole(seed, "seed")
     x, y = make_catvnoncat.make_split(n, "test", seed)
     return x, y.reshape(1, -1)
 
@@ -345,6 +418,15 @@ def compare_depths(train_x, train_y, test_x, test_y, seeds=(0, 1, 2, 3, 4), mode
                       test_mean, test_std (over seeds), seconds, parameters (one dict per seed))
     """
     models = DEPTH_MODELS if models is None else models
+    seeds = [_whole(s, "seeds", 0, f"[{i}]") for i, s in enumerate(seeds)]
+    if not seeds:
+        raise ValueError("seeds: expected at least one seed, found none")
+    num_iterations = _whole(num_iterations, "num_iterations", 1)
+    for name, (_, hidden) in models.items():
+        for i, h in enumerate(hidden):
+            _whole(h, f"models[{name!r}]", 1, f" hidden size [{i}]")
+    _whole_values(train_y, "train_y (the labels)", range(2))
+    _whole_values(test_y, "test_y (the labels)", range(2))
     results = {}
     for name, (model, hidden) in models.items():
         dims = [train_x.shape[0], *hidden, 1]

@@ -29,6 +29,12 @@ def solid(colour, size=(80, 80), mode="RGB"):
     return Image.new(mode, size, colour)
 
 
+def near(colour, k):
+    """colour with its green channel moved by 3 k: a different picture of the same hue (exact
+    duplicates are kept on one side of the split, which would change the counts)."""
+    return (colour[0], colour[1] + 3 * k, colour[2])
+
+
 def noise_jpeg_bytes(size=(90, 90)):
     """A noisy JPEG: its data is long enough that cutting it in half truncates the pixels."""
     rng = np.random.default_rng(0)
@@ -43,20 +49,20 @@ def photos(tmp_path):
     d = tmp_path / "photos"
     cats, non = d / "cats", d / "non-cats"
     save(cats / "rgb_wide.jpg", solid(RED, (120, 80)), quality=95)
-    save(cats / "tall.png", solid(RED, (70, 100)))
+    save(cats / "tall.png", solid(near(RED, 1), (70, 100)))
     save(cats / "grey.png", solid(128, (90, 90), "L"))
     rgba = Image.new("RGBA", (80, 80), (*RED, 255))
     rgba.paste((0, 0, 0, 0), (0, 0, 20, 80))  # a transparent strip: composited on white
     save(cats / "rgba.png", rgba)
     save(cats / "cmyk.jpg", solid((0, 220, 200, 30), (80, 80), "CMYK"), quality=95)
-    save(cats / "nested" / "deeper" / "red.bmp", solid(RED))
-    save(cats / "UPPER.JPEG", solid(RED), quality=95)
+    save(cats / "nested" / "deeper" / "red.bmp", solid(near(RED, 2)))
+    save(cats / "UPPER.JPEG", solid(near(RED, 3)), quality=95)
     save(non / "rgb.jpg", solid(BLUE, (100, 70)), quality=95)
-    save(non / "palette.gif", solid(BLUE).convert("P", palette=Image.Palette.ADAPTIVE))
+    save(non / "palette.gif", solid(near(BLUE, 1)).convert("P", palette=Image.Palette.ADAPTIVE))
     save(non / "sixteen.png", Image.fromarray(np.full((80, 80), 40000, dtype=np.uint16)))
-    save(non / "photo.webp", solid(BLUE), lossless=True)
-    save(non / "photo.tif", solid(BLUE))
-    save(non / "sub" / "blue.png", solid(BLUE))
+    save(non / "photo.webp", solid(near(BLUE, 2)), lossless=True)
+    save(non / "photo.tif", solid(near(BLUE, 3)))
+    save(non / "sub" / "blue.png", solid(near(BLUE, 4)))
     # ignored: hidden files, macOS resource forks, other extensions, hidden folders
     (cats / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
     (cats / "._rgb_wide.jpg").write_bytes(b"\x00\x05\x16\x07 not a jpeg")

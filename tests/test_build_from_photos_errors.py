@@ -21,7 +21,8 @@ def two_class_photos(folder, n=2):
     for name in ("cats", "non-cats"):
         (folder / name).mkdir(parents=True)
         for i in range(n):
-            Image.new("RGB", (70, 70), (i * 90, 0, 0)).save(folder / name / f"ok{i}.png")
+            # every picture different (duplicates across the labels are refused)
+            Image.new("RGB", (70, 70), (i * 90, 0, 0 if name == "cats" else 120)).save(folder / name / f"ok{i}.png")
     return folder
 
 

@@ -12,6 +12,8 @@ The repository's address is read from ONE place, [project.urls] Repository in
 pyproject.toml. The cell is tagged `remove-cell`, so the website (Jupyter Book) leaves it out.
 
 Idempotent: a notebook that already has the current cell first is left byte for byte as it is.
+A notebook is written whole or not at all; a missing, damaged or read-only one is one line
+naming it and the problem (exit status 2).
 `ensure_install_cell(nb, url)` is the function the editions' generator can call on a
 notebook object (nbformat v4) before it writes it.
 """
@@ -23,6 +25,8 @@ import tomllib
 from pathlib import Path
 
 import nbformat
+
+from dnnlib.editions import NotebookError, check_can_write, read_notebook, write_notebook
 
 ROOT = Path(__file__).resolve().parent.parent
 CELL_ID = "install-course-module"
@@ -78,12 +82,18 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     url = args.url or repository_url()
     stale = []
-    for path in args.notebooks:
-        nb = nbformat.read(path, as_version=4)
-        if ensure_install_cell(nb, url):
-            stale.append(path)
+    try:
+        for path in args.notebooks:
+            nb = read_notebook(path)
             if not args.check:
-                nbformat.write(nb, path)
+                check_can_write(path)
+            if ensure_install_cell(nb, url):
+                stale.append(path)
+                if not args.check:
+                    write_notebook(nb, path)
+    except NotebookError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
     verb = "need" if args.check else "updated"
     for path in stale:
         print(f"{verb}: {path}")

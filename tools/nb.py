@@ -10,6 +10,11 @@ into the notebooks:
     python tools/nb.py sync                 # rewrite the marked cells from dnn_utils.py
     python tools/nb.py check                # exit 1 if any marked cell has drifted
     python tools/nb.py execute [NOTEBOOK…]  # run top to bottom in a fresh kernel, store outputs
+
+A notebook is written whole or not at all (a temporary file, fsynced, then renamed). sync
+never drops code it does not understand: a marked cell with a function dnn_utils.py lacks,
+or one that does not parse, stops it (exit status 2) before anything is written. A missing,
+damaged or read-only notebook is one line naming it and the problem, exit status 2.
 """
 from __future__ import annotations
 
@@ -58,10 +63,10 @@ def expected_cell(names, functions: dict[str, str]) -> str:
 
 def drift(notebook: Path, functions: dict[str, str] | None = None) -> list[str]:
     """Differences between the marked cells of `notebook` and dnn_utils.py (empty if none)."""
-    import nbformat
+    from dnnlib.editions import read_notebook
 
     functions = module_functions() if functions is None else functions
-    nb = nbformat.read(notebook, as_version=4)
+    nb = read_notebook(notebook)
     problems = []
     for i, cell in saved_cells(nb):
         try:
@@ -85,39 +90,84 @@ def drift(notebook: Path, functions: dict[str, str] | None = None) -> list[str]:
     return problems
 
 
-def sync(notebook: Path, functions: dict[str, str]) -> bool:
-    """Rewrite each marked cell from the module. Returns True if anything changed."""
-    import nbformat
+class SyncRefused(Exception):
+    """A marked cell that sync cannot rewrite without losing code: one line per cell."""
 
-    nb = nbformat.read(notebook, as_version=4)
-    changed = False
-    for _, cell in saved_cells(nb):
-        names = [n for n in cell_functions(cell.source) if n in functions]
+
+def synced(notebook: Path, functions: dict[str, str]):
+    """The notebook with each marked cell rewritten from the module, or None if nothing changes.
+
+    Raises SyncRefused (naming the cell, the functions and what to do) rather than drop code:
+    a function that dnn_utils.py lacks, a cell that does not parse or that defines no function.
+    """
+    from dnnlib.editions import read_notebook
+
+    nb = read_notebook(notebook)
+    changed, problems = False, []
+    for i, cell in saved_cells(nb):
+        try:
+            names = list(cell_functions(cell.source))
+        except SyntaxError as e:
+            problems.append(f"{notebook} cell {i}: does not parse ({e.msg}, line {e.lineno}); sync would "
+                            f"lose it: fix the cell, or remove its first line (the marker) to keep it as it is")
+            continue
+        if not names:
+            problems.append(f"{notebook} cell {i}: marked as copied from dnn_utils.py but defines no function; "
+                            f"sync would empty it: remove its first line (the marker) to keep it")
+            continue
+        unknown = [n for n in names if n not in functions]
+        if unknown:
+            problems.append(f"{notebook} cell {i}: function {', '.join(unknown)} is not in dnn_utils.py, so sync "
+                            f"would drop it; add it to dnn_utils.py (the one source), or move it to an "
+                            f"unmarked cell, then run sync again")
+            continue
         new = expected_cell(names, functions)
         if new != cell.source:
             cell.source, changed = new, True
-    if changed:
-        nbformat.write(nb, notebook)
-    return changed
+    if problems:
+        raise SyncRefused("\n".join(problems))
+    return nb if changed else None
+
+
+def sync(notebook: Path, functions: dict[str, str]) -> bool:
+    """Rewrite each marked cell from the module. Returns True if anything changed."""
+    from dnnlib.editions import write_notebook
+
+    nb = synced(notebook, functions)
+    if nb is not None:
+        write_notebook(nb, notebook)
+    return nb is not None
 
 
 def execute(notebook: Path, timeout: int = 900) -> None:
     """Run a notebook top to bottom in a fresh kernel of this Python, storing the outputs."""
-    import nbformat
     from nbclient import NotebookClient
     from nbconvert.preprocessors import CoalesceStreamsPreprocessor
 
-    nb = nbformat.read(notebook, as_version=4)
+    from dnnlib.editions import check_can_write, read_notebook, write_notebook
+
+    nb = read_notebook(notebook)
+    check_can_write(notebook)  # before the slow part
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
                             resources={"metadata": {"path": str(notebook.parent)}})
     client.execute()
     # one stream output per name, however the kernel happened to flush it
     nb, _ = CoalesceStreamsPreprocessor().preprocess(nb, {})
     nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
-    nbformat.write(nb, notebook)
+    write_notebook(nb, notebook)
 
 
 def main(argv: list[str]) -> int:
+    from dnnlib.editions import NotebookError
+
+    try:
+        return _run(argv)
+    except (NotebookError, SyncRefused) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+
+
+def _run(argv: list[str]) -> int:
     if not argv or argv[0] not in {"sync", "check", "execute"}:
         print(__doc__)
         return 2
@@ -128,11 +178,31 @@ def main(argv: list[str]) -> int:
             print(f"executing {nb}", flush=True)
             execute(nb)
         return 0
-    functions = module_functions()
+    try:
+        functions = module_functions()
+    except (OSError, SyntaxError) as e:
+        print(f"error: {MODULE}: cannot read its functions ({e})", file=sys.stderr)
+        return 2
     if command == "sync":
-        for nb in notebooks:
-            if sync(nb, functions):
-                print(f"updated {nb}")
+        from dnnlib.editions import check_can_write, write_notebook
+
+        # every notebook is checked before any is written: a refusal leaves all of them as they are
+        updates = {}
+        problems = []
+        for path in notebooks:
+            try:
+                nb = synced(path, functions)
+            except SyncRefused as e:
+                problems.append(str(e))
+                continue
+            if nb is not None:
+                check_can_write(path)
+                updates[path] = nb
+        if problems:
+            raise SyncRefused("\n".join(problems) + "\nsync refused: nothing was written")
+        for path, nb in updates.items():
+            write_notebook(nb, path)
+            print(f"updated {path}")
         return 0
     problems = [p for nb in notebooks for p in drift(nb, functions)]
     print("\n\n".join(problems) or "notebooks and dnn_utils.py agree")

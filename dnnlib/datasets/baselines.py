@@ -42,6 +42,9 @@ from dnnlib.files import write_files_atomically
 START, END = "<!-- baselines:start -->", "<!-- baselines:end -->"
 LEARNING_RATE = 0.0075
 ITERATIONS = 2500
+#: bounds of the command's arguments, checked before any training
+MAX_ITERATIONS = 100_000
+MAX_SEEDS = 100
 
 
 # --------------------------------------------------------------------------
@@ -172,6 +175,13 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.iterations < 1:
         parser.error("--iterations must be at least 1")
+    if args.iterations > MAX_ITERATIONS:
+        parser.error(f"--iterations must be at most {MAX_ITERATIONS}, found {args.iterations}")
+    if len(args.seeds) > MAX_SEEDS:
+        parser.error(f"--seeds: at most {MAX_SEEDS} seeds, found {len(args.seeds)}")
+    negative = [s for s in args.seeds if s < 0]
+    if negative:
+        parser.error(f"--seeds must be >= 0, found {negative[0]}")
     try:
         rows = compute_rows(args.data, args.seeds, args.iterations,
                             log=lambda msg: print(msg, file=sys.stderr, flush=True))

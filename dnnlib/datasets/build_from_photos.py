@@ -50,6 +50,8 @@ from dnnlib.files import check_writable_folder
 
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".webp")
 CLASS_FOLDERS = {"non-cats": 0, "cats": 1}  # folder name -> label, as in list_classes
+#: the largest image side (--size): 4096 x 4096 x 3 bytes is 50 MB per photo
+MAX_SIZE = 4096
 OUT_NAMES = {"train": "train_catvnoncat.h5", "test": "test_catvnoncat.h5"}
 
 
@@ -165,6 +167,32 @@ def read_photo(path, size, min_side):
         return None, f"cannot be decoded, truncated or corrupt ({cause})"
 
 
+def duplicate_groups(images, names):
+    """{label: [[indices of one picture], ...]}: photos grouped by their decoded pixels (after
+    the crop and resize), in order of first appearance. A picture under both labels is a
+    ValueError naming the files."""
+    import hashlib
+
+    def key(image):
+        a = np.ascontiguousarray(image)
+        return hashlib.sha256(repr((a.shape, a.dtype.str)).encode() + a.tobytes()).digest()
+
+    groups, seen = {}, {}
+    for label in (0, 1):
+        by_key = {}
+        for i, image in enumerate(images[label]):
+            by_key.setdefault(key(image), []).append(i)
+        groups[label] = list(by_key.values())
+        seen[label] = by_key
+    both = [(names[0][seen[0][k][0]], names[1][seen[1][k][0]]) for k in seen[0] if k in seen[1]]
+    if both:
+        lines = "\n".join(f"  {a} and {b}" for a, b in both)
+        raise ValueError(f"{len(both)} picture(s) are both a cat and a non-cat (the same pixels after the "
+                         f"crop and resize under cats/ and non-cats/):\n{lines}\nRemove each from the folder "
+                         f"where it does not belong. Nothing was written.")
+    return groups
+
+
 def split_class(n, test_fraction, rng):
     """Return (train_idx, test_idx) for one class of n photos: a seeded random split."""
     n_test = min(n - 1, max(1, math.floor(n * test_fraction + 0.5)))  # round half up
@@ -188,6 +216,8 @@ def build(photos_dir, out_dir, test_fraction=0.2, seed=0, size=64, min_side=64,
     for name, value in (("size", size), ("min_side", min_side)):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
             raise ValueError(f"{name} must be a positive integer, found {value!r}")
+    if size > MAX_SIZE:
+        raise ValueError(f"size must be at most {MAX_SIZE} pixels, found {size}")
     photos_dir, out_dir = Path(photos_dir), Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise FileExistsError(f"output folder {out_dir} is a file; expected a folder (or a new name)")
@@ -203,7 +233,7 @@ def build(photos_dir, out_dir, test_fraction=0.2, seed=0, size=64, min_side=64,
     check_writable_folder(out_dir, "the dataset")
 
     # Read every photo before deciding anything: the user gets the whole list of bad files at once
-    images, bad = {0: [], 1: []}, []
+    images, names, bad = {0: [], 1: []}, {0: [], 1: []}, []
     for label, (paths, _) in folders.items():
         for path in paths:
             image, reason = read_photo(path, size, min_side)
@@ -211,6 +241,7 @@ def build(photos_dir, out_dir, test_fraction=0.2, seed=0, size=64, min_side=64,
                 bad.append((path.relative_to(photos_dir).as_posix(), reason))
             else:
                 images[label].append(image)
+                names[label].append(path.relative_to(photos_dir).as_posix())
     bad.extend(folders_problems)
     bad.sort()  # report in path order, cats/ before non-cats/
     if bad and not skip_bad:
@@ -230,13 +261,26 @@ def build(photos_dir, out_dir, test_fraction=0.2, seed=0, size=64, min_side=64,
             raise ValueError(f"{folder}/ has {len(images[label])} usable image(s); at least 2 are "
                              f"needed, one for the training set and one for the test set")
 
+    groups = duplicate_groups(images, names)
+    duplicates = [[names[label][i] for i in group] for label in (0, 1) for group in groups[label] if len(group) > 1]
+    for files in duplicates:
+        print(f"duplicates: {', '.join(files)} are the same picture (after the crop and resize); "
+              f"kept together on one side of the split", file=sys.stderr)
+    for folder, label in CLASS_FOLDERS.items():
+        if len(groups[label]) < 2:
+            raise ValueError(f"{folder}/ has {len(groups[label])} different usable image(s) "
+                             f"({len(images[label])} with duplicates); at least 2 are needed, one for "
+                             f"the training set and one for the test set")
+
     rng = np.random.default_rng(seed)
     parts = {"train": ([], []), "test": ([], [])}
     for label in (0, 1):  # a fixed class order keeps the random stream reproducible
-        train_idx, test_idx = split_class(len(images[label]), test_fraction, rng)
+        # whole groups of duplicates go to one side: a picture is never in both sets
+        train_idx, test_idx = split_class(len(groups[label]), test_fraction, rng)
         for split, idx in (("train", train_idx), ("test", test_idx)):
-            parts[split][0].extend(images[label][i] for i in idx)
-            parts[split][1].extend([label] * len(idx))
+            members = [i for g in idx for i in groups[label][g]]
+            parts[split][0].extend(images[label][i] for i in members)
+            parts[split][1].extend([label] * len(members))
     splits = {}
     for split, (xs, ys) in parts.items():
         order = rng.permutation(len(ys))  # mix cats and non-cats within the set
@@ -250,7 +294,8 @@ def build(photos_dir, out_dir, test_fraction=0.2, seed=0, size=64, min_side=64,
     counts = {split: {name.decode(): int(np.sum(y == label)) for label, name in enumerate(CLASSES)}
               for split, (_, y) in splits.items()}
     ignored = [p.relative_to(photos_dir).as_posix() for _, paths in folders.values() for p in paths]
-    return {**counts, "files": [str(p) for p in out_paths], "skipped": bad, "ignored": ignored}
+    return {**counts, "files": [str(p) for p in out_paths], "skipped": bad, "ignored": ignored,
+            "duplicates": duplicates}
 
 
 def main(argv=None):
@@ -269,6 +314,8 @@ def main(argv=None):
                         help="leave out unusable photos instead of stopping")
     parser.add_argument("--force", action="store_true", help="replace existing output files")
     args = parser.parse_args(argv)
+    if not 1 <= args.size <= MAX_SIZE:  # before anything is read or allocated
+        parser.error(f"--size must be between 1 and {MAX_SIZE} pixels, found {args.size}")
     try:
         summary = build(args.photos_dir, args.out, test_fraction=args.test_fraction, seed=args.seed,
                         size=args.size, min_side=args.min_side, skip_bad=args.skip_bad, force=args.force)

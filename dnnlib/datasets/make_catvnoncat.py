@@ -51,6 +51,9 @@ SIZE = 64             # final resolution (pixels)
 DEFAULT_SEED = 1
 DEFAULT_N_TRAIN = 209
 DEFAULT_N_TEST = 50
+#: the most images one split may have (100,000 images of 64x64x3 bytes are 1.2 GB), checked
+#: before anything is allocated
+MAX_IMAGES = 100_000
 # Fraction of cats: half. (The course files have 72/209 and 33/50; with that prior this
 # synthetic data left the L-layer model near chance, see datasets/README.md.)
 CAT_FRACTION = {"train": 0.5, "test": 0.5}
@@ -803,8 +806,12 @@ def make_labels(n, split, seed):
 
 def make_split(n, split, seed=DEFAULT_SEED):
     """Return (x, y): x (n, 64, 64, 3) uint8, y (n,) int64 for 'train' or 'test'."""
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
+        raise TypeError(f"n (the number of images): expected a whole number, found {n!r}")
     if n < 0:
         raise ValueError(f"number of images must be >= 0, got {n}")
+    if n > MAX_IMAGES:
+        raise ValueError(f"n (the number of images) must be at most {MAX_IMAGES}, found {n}")
     y = make_labels(n, split, seed)
     x = np.zeros((n, SIZE, SIZE, 3), dtype=np.uint8)
     for i in range(n):
@@ -878,6 +885,9 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.n_train < 1 or args.n_test < 1:
         parser.error("--n-train and --n-test must be at least 1")
+    for option, value in (("--n-train", args.n_train), ("--n-test", args.n_test)):
+        if value > MAX_IMAGES:  # before anything is allocated
+            parser.error(f"{option} must be at most {MAX_IMAGES} images, found {value}")
     if args.seed < 0:
         parser.error("--seed must be >= 0")
     try:  # before the slow part: a folder that cannot be written is reported at once
