@@ -97,6 +97,7 @@ def initialize_parameters_two_layer(n_x, n_h, n_y, seed=None):
 # Step 2: forward propagation
 # ---------------------------------------------------------------------------
 
+@checked
 def sigmoid(Z):
     """Sigmoid activation, without overflow for large |Z|.
 
@@ -114,6 +115,7 @@ def sigmoid(Z):
     return A, Z
 
 
+@checked
 def relu(Z):
     """ReLU activation.
 

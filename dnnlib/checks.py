@@ -21,6 +21,8 @@ def check_matrix(name, A, rows=None):
     """Check that A is a finite 2-D numeric array, optionally with `rows` rows."""
     if not isinstance(A, np.ndarray):
         raise TypeError(f"{name} must be a numpy array, found {type(A).__name__}")
+    check_plain_array(name, A)
+    check_not_half(name, A)
     if A.ndim != 2:
         raise ValueError(f"{name} must be 2-D (features, examples), found shape {A.shape}")
     if not (np.issubdtype(A.dtype, np.number) or A.dtype == bool):
@@ -95,6 +97,7 @@ class _State(threading.local):
     """Per thread: how deep in checked functions the running call is, and the training watched."""
     depth = 0
     watch = None  # dnnlib.training.CourseLoopWatch while a course model trains
+    predicting = False  # inside predict: L_model_forward's outputs are checked (check_outputs)
 
 
 _local = _State()
@@ -176,6 +179,8 @@ def checked(fn):
         finally:
             state.depth = depth
 
+    to_float = _integer_rule(name, fn)
+
     def course_seed(args, kwargs):
         if len(args) > seed_at and isinstance(args[seed_at], np.random.RandomState):
             args = args[:seed_at] + (course_generator(args[seed_at]),) + args[seed_at + 1:]
@@ -201,6 +206,8 @@ def checked(fn):
         depth = state.depth
         if not depth:
             outer_checks(args, kwargs)
+            if to_float is not None:
+                args, kwargs = to_float(args, kwargs)
         state.depth = depth + 1
         try:
             return fn(*args, **kwargs)
@@ -241,11 +248,130 @@ def checked(fn):
             state.watch.iteration += 1
         return result
 
+    def watched_forward(*args, **kwargs):  # L_model_forward: NaN outputs at the boundary are refused
+        depth = state.depth  # (with_checks inlined: one Python call less per iteration)
+        if not depth:
+            outer_checks(args, kwargs)
+            args, kwargs = to_float(args, kwargs)
+        state.depth = depth + 1
+        try:
+            result = fn(*args, **kwargs)
+        except Exception as error:  # noqa: BLE001 (re-raised, named if the inputs explain it)
+            if depth:
+                recheck(error, args, kwargs)
+            raise
+        finally:
+            state.depth = depth
+        if not depth or state.predicting:
+            check_outputs(result[0], args[0] if args else kwargs.get("X"))
+        return result
+
+    def predicting(*args, **kwargs):  # predict: the outputs of its L_model_forward are checked
+        if state.depth:
+            return with_checks(*args, **kwargs)
+        state.predicting = True
+        try:
+            return with_checks(*args, **kwargs)
+        finally:
+            state.predicting = False
+
+    def light(*args, **kwargs):  # sigmoid, relu: called in every layer of every iteration
+        if state.depth:
+            return fn(*args, **kwargs)
+        outer_checks(args, kwargs)
+        state.depth = 1
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            state.depth = 0
+
     wrapper = (with_seed if seed_at is not None else watched_cost if name == "compute_cost"
-               else watched_update if name == "update_parameters" else with_checks)
+               else watched_update if name == "update_parameters" else light if name in ("sigmoid", "relu")
+               else watched_forward if name == "L_model_forward" else predicting if name == "predict"
+               else with_checks)
     wrapper = functools.wraps(fn)(wrapper)
     wrapper.unchecked = fn
     return wrapper
+
+
+def _integer_kind(*arrays):
+    return all(isinstance(a, np.ndarray) and a.dtype.kind in "iub" for a in arrays)
+
+
+def _largest(A):
+    return float(np.max(np.abs(A.astype(np.float64)))) if A.size else 0.0
+
+
+def _may_wrap(left, right, plus=None):
+    """Whether left @ right (+ plus), all integer arrays, can leave its integer dtype (or is boolean
+    arithmetic, where @ is a logical OR): bounded by max|left|·max|right|·(inner size) + max|plus|."""
+    arrays = (left, right) if plus is None else (left, right, plus)
+    dtype = np.result_type(*arrays)
+    if dtype.kind == "b":
+        return True
+    bound = _largest(left) * _largest(right) * left.shape[-1] + (0.0 if plus is None else _largest(plus))
+    return bound > float(np.iinfo(dtype).max)
+
+
+def _integer_rule(name, fn):
+    """For a course function whose arithmetic integer arrays would reach with only integer operands
+    (uint8 200·2 + 200·2 wraps around to 32), a function of (args, kwargs) that turns those arrays
+    into float64 at the boundary; None for the others. Float inputs pass unchanged."""
+    import inspect
+
+    def linear(a, first):
+        # W·A + b in integers that could wrap around: in float64 (integers that fit stay as given)
+        if _integer_kind(a[first], a["W"]) and _may_wrap(a["W"], a[first], a["b"]):
+            for k in (first, "W", "b"):
+                a[k] = np.asarray(a[k], dtype=np.float64)
+
+    def forward(a):
+        W1 = a["parameters"].get("W1") if isinstance(a["parameters"], dict) else None
+        if _integer_kind(a["X"], W1):
+            a["X"] = a["X"].astype(np.float64)
+
+    def backward(a, key="dZ", cache_of=lambda cache: cache):
+        A_prev, W, _ = cache_of(a["cache"])
+        dZ = a[key]
+        if _integer_kind(dZ) and ((_integer_kind(A_prev) and _may_wrap(dZ, A_prev.T))
+                                  or (_integer_kind(W) and _may_wrap(W.T, dZ))):
+            a[key] = dZ.astype(np.float64)  # dZ·A_prev.T or W.T·dZ would wrap around in integers
+
+    def first_to_float(key):
+        def rule(a):
+            if _integer_kind(a[key]):
+                a[key] = a[key].astype(np.float64)
+        return rule
+
+    rules = {"linear_forward": lambda a: linear(a, "A"), "linear_activation_forward": lambda a: linear(a, "A_prev"),
+             "L_model_forward": forward, "predict": forward, "linear_backward": backward,
+             "linear_activation_backward": lambda a: backward(a, "dA", lambda cache: cache[0]),
+             "L_model_backward": first_to_float("AL")}
+    rule = rules.get(name)
+    if rule is None:
+        return None
+    signature = inspect.signature(fn)
+
+    def to_float(args, kwargs):
+        bound = signature.bind(*args, **kwargs)
+        rule(bound.arguments)
+        return bound.args, bound.kwargs
+    return to_float
+
+
+def check_outputs(AL, X):
+    """The network's outputs AL are finite: NaN comes from inputs that overflow the network."""
+    if not isinstance(AL, np.ndarray) or AL.dtype.kind != "f":
+        return
+    with np.errstate(invalid="ignore", over="ignore"):
+        if np.isfinite(AL.sum()) or np.isfinite(AL).all():  # AL is (1, m): one cheap sum
+            return
+    bad = int(np.sum(~np.isfinite(AL)))
+    with np.errstate(invalid="ignore", over="ignore"):
+        top = float(np.max(np.abs(X))) if isinstance(X, np.ndarray) and X.size else float("nan")
+    raise InputError(f"the network's outputs AL are not finite (NaN) for {bad} of {AL.shape[-1]} "
+                     f"examples: the inputs overflow the network (max |X| = {top:.3g}; Z = W·A + b went "
+                     f"beyond the float range). Scale X as the training data was scaled (e.g. pixels / 255)")
 
 
 def outermost():
@@ -291,11 +417,39 @@ def all_finite(A):
         return bool(np.all(np.isfinite(A)))
 
 
-def check_array(name, A, shape_note=""):
-    """A is a numpy array of real numbers (ints, floats or bools): not a list, complex or strings."""
+def check_plain_array(name, A):
+    """A is a plain np.ndarray, not a np.matrix (whose * is a matrix product) nor a masked array
+    (whose mask the course's formulas would drop or count wrongly)."""
+    if type(A) is np.ndarray or not isinstance(A, np.ndarray):
+        return
+    if isinstance(A, np.ma.MaskedArray):
+        raise TypeError(f"{name} must be a plain numpy array, found a masked array (np.ma.MaskedArray) "
+                        f"with {int(np.ma.count_masked(A))} masked values: the course's formulas would "
+                        f"ignore the mask or count the masked values as examples. Fill them, "
+                        f"{name}.filled(value), or drop the masked examples (columns) first")
+    if isinstance(A, np.matrix):
+        raise TypeError(f"{name} must be a numpy array (np.ndarray), found np.matrix: on a matrix, * is "
+                        f"a matrix product instead of the elementwise product the course's formulas "
+                        f"use. Convert it with np.asarray({name})")
+
+
+def check_not_half(name, A):
+    """float16 overflows to inf from 65504: W·A and the gradients would silently become inf."""
+    if A.dtype == np.float16:
+        raise TypeError(f"{name} must be float32 or float64, found float16: its largest number is "
+                        f"65504, so Z = W·A + b and the gradients overflow to inf. Convert it with "
+                        f"{name}.astype(np.float64)")
+
+
+def check_array(name, A, shape_note="", half=False):
+    """A is a plain numpy array of real numbers (ints, floats or bools): not a list, complex or
+    strings, not a np.matrix or masked array, and not float16 (unless half)."""
     if not isinstance(A, np.ndarray):
         raise TypeError(f"{name} must be a numpy array{shape_note}, found {type(A).__name__}"
                         + ("; convert it with np.array(...)" if isinstance(A, (list, tuple)) else ""))
+    check_plain_array(name, A)
+    if not half:
+        check_not_half(name, A)
     if A.dtype.kind == "c":
         raise TypeError(f"{name} must hold real numbers, found complex dtype {A.dtype}; the network "
                         f"is defined for real inputs (relu and sigmoid would compare or take |Z| of "
@@ -408,6 +562,16 @@ def inputs_of_sigmoid_backward(dA, cache):
 inputs_of_relu_backward = inputs_of_sigmoid_backward
 
 
+def inputs_of_sigmoid(Z):
+    """Z is a real numpy array or a real number (not a list, string or complex)."""
+    if isinstance(Z, (int, float, np.integer, np.floating)) and not isinstance(Z, bool):
+        return
+    check_array("Z", Z, half=True)
+
+
+inputs_of_relu = inputs_of_sigmoid
+
+
 def _linear_cache_shapes(cache, where="cache"):
     """(A_prev, W, b) of linear_forward, with shapes that fit together; returns (n, n_prev, m)."""
     if not isinstance(cache, tuple) or len(cache) != 3:
@@ -423,8 +587,16 @@ def _linear_cache_shapes(cache, where="cache"):
     return W.shape[0], W.shape[1], A_prev.shape[1]
 
 
+def check_some_examples(m, where):
+    """m = 0 examples: the gradients' division by m would be 0/0 = NaN."""
+    if m == 0:
+        raise ValueError(f"{where} has no examples (m = 0 columns): dW = dZ·A_prev.T / m and db would "
+                         f"be 0/0 = NaN; at least one example is needed")
+
+
 def inputs_of_linear_backward(dZ, cache):
     n, _, m = _linear_cache_shapes(cache)
+    check_some_examples(m, "the cache's A_prev")
     check_array("dZ", dZ)
     if dZ.shape != (n, m):
         raise ValueError(f"dZ must be (n[l], m) = ({n}, {m}) to match the cache's W and A_prev, "
@@ -448,6 +620,7 @@ def _activation_cache_shapes(cache, where="cache"):
 def inputs_of_linear_activation_backward(dA, cache, activation):
     check_activation(activation)
     n, _, m = _activation_cache_shapes(cache)
+    check_some_examples(m, "the cache's A_prev")
     check_array("dA", dA)
     if dA.shape != (n, m):
         raise ValueError(f"dA must be (n[l], m) = ({n}, {m}), the shape of the cache's Z, found "
@@ -487,6 +660,7 @@ def inputs_of_L_model_backward(AL, Y, caches):
 def inputs_of_update_parameters(parameters, grads, learning_rate):
     check_learning_rate(learning_rate)
     L = check_parameters(parameters)
+    check_no_shared_memory(parameters, L)
     if not isinstance(grads, dict):
         raise TypeError(f"grads must be the dict that L_model_backward returned, found {type(grads).__name__}")
     missing = [f"d{p}{l}" for l in range(1, L + 1) for p in "Wb" if f"d{p}{l}" not in grads]
@@ -502,10 +676,39 @@ def inputs_of_update_parameters(parameters, grads, learning_rate):
             raise TypeError(f"{k} must be a floating-point array to be updated in place ({k} -= α·d{k}), "
                             f"found dtype {P.dtype}; the float update cannot be stored in it. Make it "
                             f"float with {k}.astype(np.float64) (initialize_parameters does)")
+        check_update_fits(k, P, G, learning_rate)
         if not P.flags.writeable:
             raise ValueError(f"{k} is read-only (its flags.writeable is False, e.g. an array loaded "
                              f"or shared read-only); update_parameters changes the arrays in place: "
                              f"pass writable copies, {{k: v.copy() for k, v in parameters.items()}}")
+
+
+def check_no_shared_memory(parameters, L):
+    """No two of W1, b1, ..., WL, bL share memory (tied weights, a bias that is a view of a W):
+    update_parameters changes each in place, so shared values would be updated twice."""
+    keys = [f"{p}{l}" for l in range(1, L + 1) for p in "Wb"]
+    for i, k1 in enumerate(keys):
+        for k2 in keys[i + 1:]:
+            a1, a2 = parameters[k1], parameters[k2]
+            if np.may_share_memory(a1, a2) and np.shares_memory(a1, a2):
+                how = "are the same array" if a1 is a2 else "share memory (one is a view of the other)"
+                raise ValueError(f"parameters {k1} and {k2} {how}: update_parameters changes each in "
+                                 f"place, so the shared values would be updated twice. Pass separate "
+                                 f"arrays, e.g. {{k: v.copy() for k, v in parameters.items()}}")
+
+
+def check_update_fits(k, P, G, learning_rate):
+    """P - learning_rate·G stays within P's dtype (a huge learning rate would make it inf in silence)."""
+    if P.dtype.kind != "f" or not P.size:
+        return
+    top = float(np.finfo(P.dtype).max)
+    with np.errstate(over="ignore"):
+        step = float(learning_rate) * float(np.max(np.abs(G)))
+        bound = float(np.max(np.abs(P))) + step
+    if not bound <= top:
+        raise ValueError(f"learning_rate {learning_rate!r} times d{k} (max |d{k}| = "
+                         f"{float(np.max(np.abs(G))):.3g}) overflows {P.dtype} (largest {top:.3g}): "
+                         f"{k} would become inf. Use a smaller learning rate")
 
 
 def inputs_of_L_layer_model(X, Y, layers_dims, learning_rate, num_iterations, print_cost, seed):
@@ -539,6 +742,9 @@ def inputs_of_L_layer_model_fast(X, Y, layers_dims, learning_rate, num_iteration
     inputs_of_L_layer_model(X, Y, layers_dims, learning_rate, num_iterations, print_cost, seed)
     check_count("print_every", print_every, 1)
     inputs_of_initial_parameters(layers_dims, init, seed, dtype)
+    if check_float_dtype(dtype) == np.float16:
+        raise TypeError("dtype must be np.float64 or np.float32 to train, found float16: its largest "
+                        "number is 65504, so W1·X and the gradients would overflow to inf")
 
 
 def inputs_of_two_layer_model_fast(X, Y, layers_dims, learning_rate, num_iterations, print_cost,
@@ -560,6 +766,7 @@ def inputs_of_flatten_images(images):
 
 def check_real(name, A):
     """A holds real numbers (not complex, not strings or objects) and no NaN or inf."""
+    check_plain_array(name, A)
     A = np.asarray(A) if not isinstance(A, np.ndarray) else A
     if np.iscomplexobj(A):
         raise TypeError(f"{name} must hold real numbers, found complex dtype {A.dtype}; "
@@ -582,7 +789,7 @@ def check_parameters_finite(parameters):
     """Every W<l>, b<l> is a real float/int array without NaN or inf; returns L."""
     L = num_layers(parameters)
     for key in (f"{p}{l}" for l in range(1, L + 1) for p in "Wb"):
-        check_real(key, np.asarray(parameters[key]))
+        check_real(key, parameters[key])
     return L
 
 
@@ -650,6 +857,9 @@ def open_regular_file(path, what):
     import os
     import stat
 
+    if not isinstance(path, (str, bytes, os.PathLike)):
+        raise TypeError(f"expected a path (str or os.PathLike) to {what}, found {type(path).__name__}"
+                        + ("; pass the file's name, not an open file" if hasattr(path, "read") else ""))
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
@@ -764,6 +974,8 @@ def inputs_of_predict(X, parameters, threshold):
 def inputs_of_accuracy(predictions, Y):
     """No examples, NaN, probabilities instead of 0/1 predictions, or different shapes: never NaN
     or a silently wrong fraction."""
+    check_plain_array("predictions", predictions)
+    check_plain_array("Y", Y)
     predictions, Y = np.asarray(predictions), np.asarray(Y)
     if predictions.shape != Y.shape:
         raise ValueError(f"predictions {predictions.shape} and Y {Y.shape} must have the same shape")

@@ -55,10 +55,10 @@ def L_layer_model_fast(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3
     Raises TrainingDivergedError if the output becomes NaN or inf, or the cost grows far above
     its start; warns (TrainingWarning) once if the training stalls (dnnlib.training).
     """
-    X = np.asarray(X, dtype=dtype)
+    X = _in_dtype(X, dtype)
     Y = Y.astype(dtype)
     parameters = initial_parameters(layers_dims, scale=init, seed=seed, dtype=dtype)
-    progress = TrainingProgress(Y, learning_rate, num_iterations, print_cost, print_every)
+    progress = TrainingProgress(Y, learning_rate, num_iterations, print_cost, print_every, X=X)
     with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported by `progress`
         parameters = train(X, Y, parameters, learning_rate, num_iterations, progress, form=form)
     progress.finish(parameters)
@@ -72,6 +72,19 @@ def two_layer_model_fast(X, Y, layers_dims, learning_rate=0.0075, num_iterations
     2-layer initialization (N(0, 1)·0.01, drawn as initialize_parameters_two_layer draws it)."""
     return L_layer_model_fast.unchecked(X, Y, list(layers_dims), learning_rate, num_iterations, print_cost,
                                         init=init, seed=seed, dtype=dtype, print_every=print_every, form=form)
+
+def _in_dtype(X, dtype):
+    """X in the training dtype; values beyond the dtype's range (1e39 in float32) are refused, not inf."""
+    with np.errstate(over="ignore", invalid="ignore"):  # values beyond the dtype: refused below
+        converted = np.asarray(X, dtype=dtype)
+    if converted.dtype != X.dtype and X.dtype.kind == "f" and X.size:
+        if not np.isfinite(converted).all():
+            raise ValueError(f"X does not fit in dtype {np.dtype(dtype)}: its values reach "
+                             f"{float(np.max(np.abs(X))):.3g}, beyond {np.dtype(dtype)}'s largest number "
+                             f"{float(np.finfo(dtype).max):.3g}. Scale X (e.g. divide pixels by 255 or "
+                             f"standardize each feature), or train in float64")
+    return converted
+
 
 #: The two ways train can carry the first layer: W1 itself, or the coefficients C of W1 = W1_0 + C·X.T
 FORMS = ("weights", "span")
@@ -129,6 +142,11 @@ def train(X, Y, parameters, learning_rate, num_iterations, progress, *, form="au
 
     Returns:
     parameters -- the trained dict
+
+    If the training stops with an exception (a KeyboardInterrupt, or TrainingDivergedError from
+    `progress`), `parameters` is left consistent at one iterate, the one after the last whole
+    update (in the span form W1 is formed from the span first), and the exception says which:
+    its `updates_done` attribute, and a note.
     """
     if form not in ("auto",) + FORMS:
         raise ValueError(f"form must be 'auto', 'weights' or 'span', found {form!r}")
@@ -139,17 +157,49 @@ def train(X, Y, parameters, learning_rate, num_iterations, progress, *, form="au
     if form == "auto":
         form = choose_form(X.shape[0], X.shape[1], parameters["W1"].shape[0], num_iterations,
                            X.dtype.itemsize)
+    done = 0  # whole updates made: each step commits all its layers at its end (_step)
     if form == "weights" or num_iterations == 0:
-        for i in range(num_iterations):
-            AL = training_step(X, Y, parameters, learning_rate)
-            progress(i, AL)
+        try:
+            for i in range(num_iterations):
+                AL = training_step(X, Y, parameters, learning_rate)
+                done = i + 1
+                progress(i, AL)
+        except BaseException as error:
+            _stopped(error, done, "weights")
+            raise
         return parameters
     span = SpanFirstLayer(X, parameters["W1"])
-    for i in range(num_iterations):
-        AL = span_step(span, Y, parameters, learning_rate)
-        progress(i, AL)
+    try:
+        for i in range(num_iterations):
+            AL = span_step(span, Y, parameters, learning_rate)
+            done = i + 1
+            progress(i, AL)
+    except BaseException as error:
+        try:
+            parameters["W1"] = span.weights()  # W1 of the same iterate as the other layers
+        except BaseException:  # noqa: BLE001 (W1 cannot be formed: say so, re-raise the first)
+            _stopped(error, done, "span", formed=False)
+            raise error from None
+        _stopped(error, done, "span")
+        raise
     parameters["W1"] = span.weights()
     return parameters
+
+
+def _stopped(error, done, form, formed=True):
+    """Tell a stopped training's exception which iterate `parameters` holds."""
+    if formed:
+        what = (f"train(form={form!r}) stopped: parameters hold the iterate after {done} whole "
+                f"update(s), every array of the same iteration"
+                + (" (W1 formed from the span)" if form == "span" else ""))
+    else:
+        what = (f"train(form='span') stopped after {done} update(s), but W1 could not be formed from "
+                f"the span: parameters['W1'] is still the initial W1, the other arrays are after {done} updates")
+    try:
+        error.updates_done = done
+        error.add_note(what)
+    except AttributeError:  # an exception without a __dict__ or notes
+        pass
 
 
 class SpanFirstLayer:
@@ -285,15 +335,20 @@ def _step(Z1, X, Y, parameters, learning_rate, update_first):
     # backward and update, output layer first; here dZ stands for α/m · dZ[l]
     # dZ[L] = AL - Y (sigmoid followed by cross-entropy); a Python float keeps float32 in float32
     dZ = (AL - Y) * (float(learning_rate) / m)
+    # the updates are made at the end, all together: an interrupted step changes nothing
+    updates = []
     for l in range(L, 1, -1):
-        W, b = parameters["W" + str(l)], parameters["b" + str(l)]
+        W = parameters["W" + str(l)]
         dA_below = W.T @ dZ  # dA[l-1] = W[l].T·dZ[l], with W[l] before its update
         # W[l] - α·dW[l], dW[l] = dZ[l]·A[l-1].T / m, into a new array that replaces W[l]
         W_new = (-dZ) @ A[l - 1].T
         W_new += W
-        parameters["W" + str(l)] = W_new
-        b -= dZ.sum(axis=1, keepdims=True)  # b[l] -= α·db[l], db[l] = Σ_columns dZ[l] / m
+        updates.append((l, W_new, dZ.sum(axis=1, keepdims=True)))  # α·db[l], db[l] = Σ_columns dZ[l] / m
         dZ = _relu_backward(dA_below, Z[l - 1])  # dZ[l-1] = dA[l-1]·relu'(Z[l-1])
+    db1 = dZ.sum(axis=1, keepdims=True)
     update_first(dZ)
-    parameters["b1"] -= dZ.sum(axis=1, keepdims=True)
+    for l, W_new, db in updates:
+        parameters["W" + str(l)] = W_new
+        parameters["b" + str(l)] -= db  # b[l] -= α·db[l]
+    parameters["b1"] -= db1
     return AL

@@ -52,6 +52,29 @@ def _outside_this_library():
     return level
 
 
+def data_overflow(X, dtype, iteration):
+    """Why a training's numbers overflowed, when the data explain it: a sentence, else None.
+
+    At iteration 0 no update has run yet, so NaN or inf outputs come from X and the initial
+    weights. Later, the products of a step scale with X twice (dW1 = dZ1·X.T / m, then
+    W1·X): when max|X|²·n_x is beyond the dtype's largest number, a smaller learning rate does
+    not help; the data must be scaled."""
+    if not isinstance(X, np.ndarray) or not X.size:
+        return None
+    dtype = np.dtype(dtype) if np.dtype(dtype).kind == "f" else np.dtype(np.float64)
+    top = float(np.finfo(dtype).max)
+    with np.errstate(invalid="ignore", over="ignore"):
+        big = float(np.max(np.abs(X)))
+    reach = big * big * X.shape[0]  # a Python float: inf when it overflows
+    if iteration == 0 or not math.isfinite(big) or not reach <= top:
+        return (f"The data overflow {dtype}, not the learning rate: max |X| = {big:.3g}, and the "
+                f"training's products (W1·X, dW1 = dZ1·X.T / m) reach about max|X|²·n_x = {reach:.3g}, "
+                f"beyond {dtype}'s largest number {top:.3g}"
+                + (" (at iteration 0, before any update)" if iteration == 0 else "")
+                + ". Scale X before training, e.g. divide pixels by 255 or standardize each feature.")
+    return None
+
+
 class TrainingProgress:
     """What L_layer_model does after each forward pass, whichever loop runs it (fast or not).
 
@@ -84,8 +107,9 @@ class TrainingProgress:
     #: stall: |J - H| < STALL_TOL at checks spanning STALL_ITERATIONS iterations
     STALL_TOL, STALL_ITERATIONS = 1e-3, 500
 
-    def __init__(self, Y, learning_rate, num_iterations, print_cost=False, print_every=100):
+    def __init__(self, Y, learning_rate, num_iterations, print_cost=False, print_every=100, X=None):
         self.Y, self.learning_rate, self.num_iterations = Y, learning_rate, num_iterations
+        self.X = X  # the training data, read only to explain a divergence (data_overflow)
         self.print_cost, self.print_every = print_cost, print_every
         self.costs = []
         p = float(np.mean(Y)) if np.size(Y) else 0.5
@@ -101,7 +125,8 @@ class TrainingProgress:
         if not math.isfinite(AL.sum()) and not np.isfinite(AL).all():
             raise TrainingDivergedError(
                 f"training diverged at iteration {i}: the output became NaN or inf. "
-                f"Try a smaller learning rate than {self.learning_rate}.")
+                + (data_overflow(self.X, AL.dtype, i) or
+                   f"Try a smaller learning rate than {self.learning_rate}."))
         last = i == self.num_iterations - 1
         if i % 100 == 0 or (self.print_cost and last):
             cost = cost_of(AL, self.Y)
@@ -159,7 +184,9 @@ class TrainingProgress:
         if self.num_iterations and not all(np.all(np.isfinite(v)) for v in parameters.values()):
             raise TrainingDivergedError(
                 f"training diverged at iteration {self.num_iterations - 1}: its update made the "
-                f"parameters NaN or inf. Try a smaller learning rate than {self.learning_rate}.")
+                f"parameters NaN or inf. "
+                + (data_overflow(self.X, parameters["W1"].dtype, self.num_iterations) or
+                   f"Try a smaller learning rate than {self.learning_rate}."))
 
 
 # ---------------------------------------------------------------------------
@@ -199,7 +226,8 @@ def watched(fn, args, kwargs, local):
     """
     Y = np.asarray(_argument(fn, args, kwargs, "Y"), dtype=np.float64)
     progress = TrainingProgress(Y, _argument(fn, args, kwargs, "learning_rate"),
-                                _argument(fn, args, kwargs, "num_iterations"))
+                                _argument(fn, args, kwargs, "num_iterations"),
+                                X=_argument(fn, args, kwargs, "X"))
     outer, local.watch = getattr(local, "watch", None), CourseLoopWatch(progress)
     try:
         with np.errstate(over="ignore", invalid="ignore"):

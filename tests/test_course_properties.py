@@ -314,13 +314,15 @@ def test_update_parameters_right_or_clear(dims, seed, dtype, how, lr):
     try:
         out = d.update_parameters(params, grads, lr)
     except CLEAR as e:
-        assert how != "ok" or np.dtype(dtype).kind != "f", e
-        if np.dtype(dtype).kind != "f" and how != "shape":
+        assert how != "ok" or np.dtype(dtype).kind != "f" or dtype == np.float16, e
+        if dtype == np.float16:  # overflows from 65504: refused, whatever else is wrong
+            assert_names(e, "float16", "float64")
+        elif np.dtype(dtype).kind != "f" and how != "shape":
             assert_names_one_of(e, ("floating-point",), ("numpy array",), ("NaN",), ("read-only",))
         for k in params:  # refused: nothing changed
             np.testing.assert_array_equal(params[k], before[k])
         return
-    assert how == "ok" and np.dtype(dtype).kind == "f"
+    assert how == "ok" and np.dtype(dtype).kind == "f" and dtype != np.float16
     assert out is params and all(params[k] is same_arrays[k] for k in params)  # in place
     for k in params:
         expected = (before[k].astype(np.float64) - lr * grads["d" + k]).astype(dtype)
