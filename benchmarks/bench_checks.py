@@ -21,8 +21,8 @@ import numpy as np
 
 import dnn_utils as d
 
-COURSE_FUNCTIONS = ["initialize_parameters", "sigmoid", "relu", "linear_forward", "linear_activation_forward", "L_model_forward",
-                    "compute_cost", "sigmoid_backward", "relu_backward", "linear_backward",
+COURSE_FUNCTIONS = ["initialize_parameters", "sigmoid", "relu", "linear_forward", "linear_activation_forward",
+                    "L_model_forward", "compute_cost", "sigmoid_backward", "relu_backward", "linear_backward",
                     "linear_activation_backward", "L_model_backward", "update_parameters", "L_layer_model"]
 
 CASES = [
