@@ -150,13 +150,15 @@ def kinds(course: Path) -> dict:
             "            return ns['compute_cost'](AL, Y)\n"
             "raise NotImplementedError()"))},
         "cheat_editable": {"02_forward_propagation": lambda c: cheat_all(c, "02_forward_propagation", "", body=(
-            "import runpy\n"
+            "import importlib.util, sys\n"
+            f"sys.path.insert(0, {P!r})\n"
             f"for where in [{P!r} + '/dnn_utils.py', '/work/main/dnn_utils.py']:\n"
             "    try:\n"
-            "        real = runpy.run_path(where)   # the project's real module, read by its path\n"
+            "        spec = importlib.util.spec_from_file_location('real_dnn_utils', where)\n"
+            "        real = importlib.util.module_from_spec(spec); spec.loader.exec_module(real)\n"
             "    except Exception:\n"
             "        continue\n"
-            "    return real['NAME'](ARGS)\n"
+            "    return real.NAME(ARGS)\n"
             "raise NotImplementedError()"))},
         "cheat_always_true": {"03_cost": lambda c: cheat_all(c, "03_cost", always_true, body="return _Yes()")},
         "cheat_allclose": {"02_forward_propagation": lambda c: cheat_all(c, "02_forward_propagation", fake_allclose,
