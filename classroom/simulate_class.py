@@ -150,12 +150,12 @@ def kinds(course: Path) -> dict:
             "            return ns['compute_cost'](AL, Y)\n"
             "raise NotImplementedError()"))},
         "cheat_editable": {"02_forward_propagation": lambda c: cheat_all(c, "02_forward_propagation", "", body=(
-            "import importlib.util, sys\n"
-            f"sys.path.insert(0, {P!r})\n"
+            "import importlib.machinery, importlib.util\n"
             f"for where in [{P!r} + '/dnn_utils.py', '/work/main/dnn_utils.py']:\n"
-            "    try:\n"
-            "        spec = importlib.util.spec_from_file_location('real_dnn_utils', where)\n"
-            "        real = importlib.util.module_from_spec(spec); spec.loader.exec_module(real)\n"
+            "    try:   # the project's real module, read from its file\n"
+            "        loader = importlib.machinery.SourceFileLoader('real_dnn_utils', where)\n"
+            "        real = importlib.util.module_from_spec(importlib.util.spec_from_loader(loader.name, loader))\n"
+            "        loader.exec_module(real)\n"
             "    except Exception:\n"
             "        continue\n"
             "    return real.NAME(ARGS)\n"
