@@ -8,9 +8,10 @@ from pathlib import Path
 import numpy as np
 
 from dnnlib.checks import open_regular_file
-from dnnlib.files import MAX_BYTES, MAX_ELEMENTS, as_path
+from dnnlib.files import MAX_BYTES, MAX_ELEMENTS, PAIR_LOCK, as_path, wait_for_folder_lock
 
-__all__ = ["DATASETS_DIR", "PAIR_ID_ATTR", "load_data", "load_image", "dataset_pair_id", "LOAD_IMAGE_MAX_SIZE"]
+__all__ = ["DATASETS_DIR", "DATA_DIR_ENV", "DATA_LABELS", "PAIR_ID_ATTR", "data_folder", "load_data", "load_image",
+           "dataset_pair_id", "which_data", "LOAD_IMAGE_MAX_SIZE"]
 
 #: the largest `size` load_image makes (a size x size x 3 array)
 LOAD_IMAGE_MAX_SIZE = 4096
@@ -31,6 +32,49 @@ def _shipped_datasets_dir():
 
 #: The shipped cat / non-cat dataset (read from this folder, not the working directory).
 DATASETS_DIR = _shipped_datasets_dir()
+
+#: The one setting that chooses the dataset: load_data() without a path reads the folder this
+#: environment variable names (e.g. the course's own files), and the shipped DATASETS_DIR when it is unset.
+DATA_DIR_ENV = "DNN_DATA_DIR"
+
+#: What the notebooks print for each dataset which_data recognises ("data: ...").
+DATA_LABELS = {"shipped": "shipped drawings", "course": "the course's files", "other": "other files (not the shipped "
+               "drawings nor the course's files)"}
+
+#: dataset_pair_id of the course's own train_catvnoncat.h5 / test_catvnoncat.h5 (209 + 50 photographs):
+#: computed from their content, so any copy of them is recognised, however its HDF5 file was written.
+COURSE_PAIR_ID = "315256129d8cbf686dc889fd090594dd"
+
+
+def data_folder():
+    """The folder load_data() reads when given no path: $DNN_DATA_DIR if set (and not empty), else DATASETS_DIR."""
+    chosen = os.environ.get(DATA_DIR_ENV, "").strip()
+    if not chosen:
+        return DATASETS_DIR
+    folder = Path(chosen).expanduser()
+    if not folder.is_dir():
+        raise FileNotFoundError(f"{DATA_DIR_ENV}={chosen} is not a folder: expected a folder holding "
+                                f"train_catvnoncat.h5 and test_catvnoncat.h5 (unset {DATA_DIR_ENV} to use the "
+                                f"shipped drawings in {DATASETS_DIR})")
+    return folder
+
+
+def which_data(train_x_orig, train_y, test_x_orig, test_y):
+    """Which dataset these arrays are, by content: "shipped" (the drawings in DATASETS_DIR), "course"
+    (the course's own photographs) or "other" (your own files). DATA_LABELS[...] names it in words."""
+    pair = dataset_pair_id(train_x_orig, train_y, test_x_orig, test_y)
+    if pair == COURSE_PAIR_ID:
+        return "course"
+    try:
+        import h5py
+
+        with h5py.File(DATASETS_DIR / "train_catvnoncat.h5", "r") as h5:
+            shipped = h5.attrs.get(PAIR_ID_ATTR)
+    except (OSError, ValueError):   # no shipped files here (an install without the data package)
+        shipped = None
+    if isinstance(shipped, bytes):
+        shipped = shipped.decode("ascii", "replace")
+    return "shipped" if shipped is not None and pair == str(shipped) else "other"
 
 # ---------------------------------------------------------------------------
 # Data
@@ -177,6 +221,15 @@ def _check_storage(path, key, ds, file_size):
                          f"{MAX_BYTES:,} bytes that load_data reads; not read")
 
 
+def _file_state(path):
+    """(inode, size, mtime) of a file, None if it is missing: a rename or rewrite changes it."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_ino, st.st_size, st.st_mtime_ns
+
+
 def dataset_pair_id(train_x, train_y, test_x, test_y):
     """The id both files of a dataset pair carry: a hash of the whole pair's content.
 
@@ -199,9 +252,10 @@ def load_data(path=None):
     """Load the cat / non-cat dataset in the course's HDF5 format.
 
     Arguments:
-    path -- folder holding train_catvnoncat.h5 and test_catvnoncat.h5; defaults to
-            the project's datasets/ folder, whatever the working directory is. The
-            course's original files work unchanged: point `path` at their folder.
+    path -- folder holding train_catvnoncat.h5 and test_catvnoncat.h5; defaults to the
+            folder named by the environment variable DNN_DATA_DIR, or, when it is unset, to
+            the project's datasets/ folder, whatever the working directory is. The course's
+            original files work unchanged: point `path` (or DNN_DATA_DIR) at their folder.
 
     Returns:
     train_x_orig -- (m_train, 64, 64, 3) uint8 images
@@ -215,13 +269,25 @@ def load_data(path=None):
     runs (a write interrupted between its two renames), or a file changed afterwards, are
     refused. Files without an id on either side (the course's originals) are read as they are.
     """
-    folder = DATASETS_DIR if path is None else as_path(path, "path", "a folder holding train_catvnoncat.h5 "
+    folder = data_folder() if path is None else as_path(path, "path", "a folder holding train_catvnoncat.h5 "
                                                                       "and test_catvnoncat.h5")
     if not folder.is_dir():
         raise FileNotFoundError(f"dataset folder not found: {folder} "
                                 f"(expected a folder holding train_catvnoncat.h5 and test_catvnoncat.h5)")
-    train_x_orig, train_y, classes, train_id = _read_h5_split(folder / "train_catvnoncat.h5", "train")
-    test_x_orig, test_y, _, test_id = _read_h5_split(folder / "test_catvnoncat.h5", "test")
+    files = [folder / f"{split}_catvnoncat.h5" for split in ("train", "test")]
+    state = [_file_state(p) for p in files]
+    train_x_orig, train_y, classes, train_id = _read_h5_split(files[0], "train")
+    test_x_orig, test_y, _, test_id = _read_h5_split(files[1], "test")
+    for _ in range(20):  # a pair of two runs: read while writers renamed files (dnnlib.files.folder_lock)?
+        if train_id == test_id:
+            break
+        wait_for_folder_lock(folder, PAIR_LOCK)  # a writer between its two renames holds it
+        now = [_file_state(p) for p in files]
+        if now == state:
+            break  # no file replaced since it was read: a mixed pair left on disk, refused below
+        state = now
+        train_x_orig, train_y, classes, train_id = _read_h5_split(files[0], "train")
+        test_x_orig, test_y, _, test_id = _read_h5_split(files[1], "test")
     if train_id is not None or test_id is not None:
         rewrite = ("Write the pair again (dnn-make-catvnoncat --out FOLDER, or dnn-build-from-photos "
                    "PHOTOS --out FOLDER --force) instead of mixing files of different runs")

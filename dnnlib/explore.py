@@ -12,7 +12,9 @@ browser. The ``make_*_widget`` functions only wire ipywidgets controls to those 
 * ``bigger_test_set``, ``compare_depths``, ``plot_depth_comparison``: a fair depth comparison
   over several seeds, on a generated test set much larger than the shipped 50 images.
 * ``real_photos``, ``photo_probabilities``: scikit-image's sample photographs through a model
-  trained on the drawings (the distribution-shift lesson).
+  trained on the drawings (the distribution-shift lesson). scikit-image is optional (the
+  ``photos`` extra): ``photos_available()`` says whether it is installed, and ``real_photos``
+  without it raises PhotosUnavailable saying how to install it.
 
 Only dnn_utils' public functions are used (training by its fast path, L_layer_model_fast and
 two_layer_model_fast), and the dataset's generator, dnnlib.datasets.make_catvnoncat.
@@ -35,7 +37,7 @@ __all__ = [
     "layer_sizes", "train_and_plot", "make_training_widget",
     "browse_images", "misclassified", "make_image_browser",
     "bigger_test_set", "DEPTH_MODELS", "compare_depths", "plot_depth_comparison",
-    "PHOTOS", "real_photos", "photo_probabilities",
+    "PHOTOS", "PhotosUnavailable", "photos_available", "real_photos", "photo_probabilities",
 ]
 
 INITS = ("xavier", "he", 0.01)
@@ -496,23 +498,55 @@ PHOTOS = {
 }
 
 
+#: how to get the photographs where scikit-image is missing (the learner's install leaves it out)
+PHOTOS_INSTALL = 'pip install "deep-nn-from-scratch[photos]"'
+
+
+class PhotosUnavailable(ImportError):
+    """scikit-image, which ships the sample photographs, is not installed (an optional extra)."""
+
+
+def _skimage_data():
+    """skimage.data, or PhotosUnavailable saying what to install."""
+    try:
+        import skimage.data
+    except ImportError as e:
+        raise PhotosUnavailable(
+            f"the real photographs come from scikit-image, an optional part of this course that the "
+            f"learner's install leaves out (about 200 MB with scipy). To see them, run\n"
+            f"    {PHOTOS_INSTALL}\n"
+            f"(in a notebook: %pip install ..., then restart the kernel). Import failed: {e}") from None
+    return skimage.data
+
+
+def photos_available():
+    """Whether real_photos can run: scikit-image is installed and imports."""
+    try:
+        _skimage_data()
+    except PhotosUnavailable:
+        return False
+    return True
+
+
 def real_photos(names=None, size=64):
     """scikit-image's sample photographs as (size, size, 3) uint8 images, each prepared by
     dnn_utils.load_image exactly as a learner's own photo would be (centre crop, resize).
 
     Returns a dict name -> image, in the order of `names` (default: all of PHOTOS).
+    Raises PhotosUnavailable (an ImportError) naming the install command if scikit-image is
+    missing: it is the optional ``photos`` extra.
     """
-    import skimage.data
     from PIL import Image
 
     names = list(PHOTOS) if names is None else list(names)
     unknown = [n for n in names if n not in PHOTOS]
     if unknown:
         raise ValueError(f"unknown photos {unknown}; choose from {list(PHOTOS)}")
+    data = _skimage_data()
     photos = {}
     with tempfile.TemporaryDirectory() as tmp:
         for name in names:
-            array = skimage.data.stereo_motorcycle()[0] if name == "motorcycle" else getattr(skimage.data, name)()
+            array = data.stereo_motorcycle()[0] if name == "motorcycle" else getattr(data, name)()
             path = Path(tmp) / f"{name}.png"
             Image.fromarray(np.asarray(array, dtype=np.uint8)).save(path)
             photos[name] = load_image(path, size=size)

@@ -16,7 +16,7 @@ import numpy as np
 
 from dnnlib.checks import checked
 from dnnlib.initialization import initial_parameters
-from dnnlib.training import TrainingProgress
+from dnnlib.training import TrainingProgress, keep_what_was_trained
 
 __all__ = ["L_layer_model_fast", "two_layer_model_fast", "train", "training_step", "span_step",
            "SpanFirstLayer", "form_costs", "choose_form", "gram", "gram_blocks", "FORMS"]
@@ -54,15 +54,11 @@ def L_layer_model_fast(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3
 
     Raises TrainingDivergedError if the output becomes NaN or inf, or the cost grows far above
     its start; warns (TrainingWarning) once if the training stalls (dnnlib.training).
+    Shows a progress bar when someone is watching, and a Ctrl-C keeps what was trained
+    (dnnlib.training: the KeyboardInterrupt carries .parameters and .costs).
     """
-    X = _in_dtype(X, dtype)
-    Y = Y.astype(dtype)
-    parameters = initial_parameters(layers_dims, scale=init, seed=seed, dtype=dtype)
-    progress = TrainingProgress(Y, learning_rate, num_iterations, print_cost, print_every, X=X)
-    with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported by `progress`
-        parameters = train(X, Y, parameters, learning_rate, num_iterations, progress, form=form)
-    progress.finish(parameters)
-    return parameters, progress.costs
+    return _train_fast(X, Y, layers_dims, learning_rate, num_iterations, print_cost, init, seed, dtype,
+                       print_every, form, "L_layer_model_fast")
 
 
 @checked
@@ -70,8 +66,27 @@ def two_layer_model_fast(X, Y, layers_dims, learning_rate=0.0075, num_iterations
                          *, init=0.01, seed=1, dtype=np.float64, print_every=100, form="auto"):
     """two_layer_model's training, the same iterates sooner: L_layer_model_fast with the course's
     2-layer initialization (N(0, 1)·0.01, drawn as initialize_parameters_two_layer draws it)."""
-    return L_layer_model_fast.unchecked(X, Y, list(layers_dims), learning_rate, num_iterations, print_cost,
-                                        init=init, seed=seed, dtype=dtype, print_every=print_every, form=form)
+    return _train_fast(X, Y, list(layers_dims), learning_rate, num_iterations, print_cost, init, seed, dtype,
+                       print_every, form, "two_layer_model_fast")
+
+
+def _train_fast(X, Y, layers_dims, learning_rate, num_iterations, print_cost, init, seed, dtype, print_every,
+                form, name):
+    X = _in_dtype(X, dtype)
+    Y = Y.astype(dtype)
+    parameters = initial_parameters(layers_dims, scale=init, seed=seed, dtype=dtype)
+    progress = TrainingProgress(Y, learning_rate, num_iterations, print_cost, print_every, X=X, name=name)
+    try:
+        with np.errstate(over="call", invalid="ignore", call=progress.numpy_error):  # reported by `progress`
+            parameters = train(X, Y, parameters, learning_rate, num_iterations, progress, form=form)
+    except KeyboardInterrupt as error:  # train left the parameters whole, after error.updates_done steps
+        keep_what_was_trained(error, name, parameters, progress.costs, getattr(error, "updates_done", 0),
+                              num_iterations)
+        raise
+    finally:
+        progress.close()
+    progress.finish(parameters)
+    return parameters, progress.costs
 
 def _in_dtype(X, dtype):
     """X in the training dtype; values beyond the dtype's range (1e39 in float32) are refused, not inf."""
@@ -157,24 +172,34 @@ def train(X, Y, parameters, learning_rate, num_iterations, progress, *, form="au
     if form == "auto":
         form = choose_form(X.shape[0], X.shape[1], parameters["W1"].shape[0], num_iterations,
                            X.dtype.itemsize)
-    done = 0  # whole updates made: each step commits all its layers at its end (_step)
+    # Each step commits all its layers in one C call at its end (_step: parameters.update), so
+    # the dict is always at one iterate, whatever line an exception (Ctrl-C) lands on. `mark`
+    # is (k, the b1 array after k updates, the span's C then), stored in one assignment: after
+    # an exception, a b1 that is no longer that array means one more step was committed.
+    mark = (0, parameters.get("b1"), None)
     if form == "weights" or num_iterations == 0:
         try:
             for i in range(num_iterations):
                 AL = training_step(X, Y, parameters, learning_rate)
-                done = i + 1
+                mark = (i + 1, parameters["b1"], None)
                 progress(i, AL)
+            return parameters
         except BaseException as error:
-            _stopped(error, done, "weights")
+            _stopped(error, _updates_done(mark, parameters), "weights")
             raise
-        return parameters
     span = SpanFirstLayer(X, parameters["W1"])
+    mark = (0, parameters["b1"], span.C)
     try:
         for i in range(num_iterations):
             AL = span_step(span, Y, parameters, learning_rate)
-            done = i + 1
+            mark = (i + 1, parameters["b1"], span.C)  # (the old C is freed here, not kept)
             progress(i, AL)
+        parameters["W1"] = span.weights()  # inside the try: a Ctrl-C here still gets W1 formed
+        return parameters
     except BaseException as error:
+        done = _updates_done(mark, parameters)
+        if done == mark[0] and span.C is not mark[2]:
+            span.C = mark[2]  # stopped between the step's new C and its commit: C back to that iterate
         try:
             parameters["W1"] = span.weights()  # W1 of the same iterate as the other layers
         except BaseException:  # noqa: BLE001 (W1 cannot be formed: say so, re-raise the first)
@@ -182,8 +207,12 @@ def train(X, Y, parameters, learning_rate, num_iterations, progress, *, form="au
             raise error from None
         _stopped(error, done, "span")
         raise
-    parameters["W1"] = span.weights()
-    return parameters
+
+
+def _updates_done(mark, parameters):
+    """Whole updates made when a training stopped: mark[0], or one more if b1 was replaced since."""
+    done, b1_then, _ = mark
+    return done + (parameters.get("b1") is not b1_then)
 
 
 def _stopped(error, done, form, formed=True):
@@ -283,8 +312,9 @@ def training_step(X, Y, parameters, learning_rate):
     The numbers agree up to rounding (tests/test_fast.py). It is faster because it
     leaves out what those functions need as teaching tools and the loop does not: their
     input checks (L_layer_model checked X and Y and made the parameters), the caches and
-    the grads dict (each W[l] is updated as soon as its gradient is known; the dict then holds
-    a new array for it, b[l] is updated in place). Two more savings:
+    the grads dict (each new W[l] and b[l] is made as soon as its gradient is known, and the dict
+    gets them all at the end, in one update: the caller's arrays are replaced, never written
+    over). Two more savings:
     - α/m multiplies dZ[L] once. The backward pass is linear in dZ, so every dZ[l] below
       carries the factor, and dZ[l]·A[l-1].T is already α·dW[l]: no dW-sized multiplication.
     - Z1 = W1·X is computed as (X.T·W1.T).T, the same sums handed to OpenBLAS the other way
@@ -301,7 +331,7 @@ def training_step(X, Y, parameters, learning_rate):
         # costs up to 1 ms more per iteration on a 2-core machine (benchmarks/README.md).
         W1_new = (-dZ1) @ X.T
         W1_new += W1
-        parameters["W1"] = W1_new
+        return W1_new
 
     return _step(Z1, X, Y, parameters, learning_rate, update_first)
 
@@ -315,7 +345,9 @@ def span_step(span, Y, parameters, learning_rate):
     Z1 = span.Z1(parameters["b1"])
 
     def update_first(dZ1):
-        span.C -= dZ1  # dZ1 carries α/m: C -= α/m · dZ[1]
+        # dZ1 carries α/m: C - α/m · dZ[1], a new array (one assignment: train can put the
+        # old C back if the step is stopped before its commit)
+        span.C = span.C - dZ1
 
     return _step(Z1, None, Y, parameters, learning_rate, update_first)
 
@@ -335,20 +367,21 @@ def _step(Z1, X, Y, parameters, learning_rate, update_first):
     # backward and update, output layer first; here dZ stands for α/m · dZ[l]
     # dZ[L] = AL - Y (sigmoid followed by cross-entropy); a Python float keeps float32 in float32
     dZ = (AL - Y) * (float(learning_rate) / m)
-    # the updates are made at the end, all together: an interrupted step changes nothing
-    updates = []
+    # every new array is made first, into `new`; the caller's arrays are never written over
+    new = {}
     for l in range(L, 1, -1):
         W = parameters["W" + str(l)]
         dA_below = W.T @ dZ  # dA[l-1] = W[l].T·dZ[l], with W[l] before its update
         # W[l] - α·dW[l], dW[l] = dZ[l]·A[l-1].T / m, into a new array that replaces W[l]
         W_new = (-dZ) @ A[l - 1].T
         W_new += W
-        updates.append((l, W_new, dZ.sum(axis=1, keepdims=True)))  # α·db[l], db[l] = Σ_columns dZ[l] / m
+        new["W" + str(l)] = W_new
+        new["b" + str(l)] = parameters["b" + str(l)] - dZ.sum(axis=1, keepdims=True)  # b[l] - α·db[l]
         dZ = _relu_backward(dA_below, Z[l - 1])  # dZ[l-1] = dA[l-1]·relu'(Z[l-1])
-    db1 = dZ.sum(axis=1, keepdims=True)
-    update_first(dZ)
-    for l, W_new, db in updates:
-        parameters["W" + str(l)] = W_new
-        parameters["b" + str(l)] -= db  # b[l] -= α·db[l]
-    parameters["b1"] -= db1
+    new["b1"] = parameters["b1"] - dZ.sum(axis=1, keepdims=True)
+    W1_new = update_first(dZ)  # the span form sets its C here instead (train undoes it if stopped before the commit)
+    if W1_new is not None:
+        new["W1"] = W1_new
+    # the commit: one C call replaces every array at once, so no Ctrl-C lands halfway through it
+    parameters.update(new)
     return AL

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import threading
@@ -13,7 +14,7 @@ import numpy as np
 from dnnlib.checks import check_parameters_finite, open_regular_file
 
 __all__ = ["write_files_atomically", "check_writable_folder", "save_parameters", "load_parameters", "as_path",
-           "MAX_ELEMENTS", "MAX_BYTES"]
+           "folder_lock", "wait_for_folder_lock", "PAIR_LOCK", "MAX_ELEMENTS", "MAX_BYTES"]
 
 #: the most elements / bytes one array read from a file may declare (checked before anything is allocated)
 MAX_ELEMENTS = 2**31
@@ -121,6 +122,129 @@ def check_writable_folder(folder, what):
     except OSError as e:
         raise type(e)(e.errno, f"cannot write {what} in {folder}: {e.strerror} (in {existing}); "
                                f"choose a folder you can write to") from None
+
+
+#: the lock file a writer of a dataset pair holds in its folder while it renames the two files
+PAIR_LOCK = ".catvnoncat.lock"
+#: how long a writer waits for another writer of the same files before it gives up, in seconds
+LOCK_TIMEOUT = 120.0
+
+
+def _lock_holder(path):
+    try:
+        with open(path, "rb") as f:
+            text = f.read(32).decode("ascii", "replace").strip()
+        return f" (held by process {text})" if text.isdigit() else ""
+    except OSError:
+        return ""
+
+
+@contextlib.contextmanager
+def folder_lock(folder, name, what, timeout=None):
+    """Hold the exclusive lock FOLDER/NAME while the block runs: writers of one set of files take turns.
+
+    Two runs writing the same files at once (two dataset builds into one folder) would otherwise
+    interleave their renames and leave files of different runs side by side. The lock is an
+    flock on a lock file, released by the kernel if the process dies (no stale lock), and the
+    file is removed at release, so the folder holds only the data. A waiter that acquires a lock
+    file already removed (its holder released and removed it meanwhile) tries again on the new one.
+    A writer waits at most `timeout` seconds (LOCK_TIMEOUT) for another, then raises a clear
+    TimeoutError naming the folder. Without fcntl (Windows) or where the file system refuses
+    locks (some network mounts), the block runs unlocked: the files' own checks (the pair id)
+    remain.
+    """
+    try:
+        import fcntl
+    except ImportError:  # no flock: unlocked, see above
+        yield
+        return
+    import time
+
+    timeout = LOCK_TIMEOUT if timeout is None else timeout
+    path = Path(folder) / name
+    deadline = time.monotonic() + timeout
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+        try:
+            locked = _flock_exclusive(fcntl, fd, deadline)
+            if locked is None:  # a file system without locks (ENOLCK, EOPNOTSUPP)
+                os.close(fd)
+                fd = None
+                break
+            if not locked:
+                raise TimeoutError(f"cannot write {what} in {folder}: another process is writing it and has "
+                                   f"held its lock {path}{_lock_holder(path)} for over {timeout:g} s; wait for "
+                                   f"it to finish (or stop it), then try again")
+            try:
+                same = os.fstat(fd).st_ino == os.stat(path).st_ino
+            except FileNotFoundError:
+                same = False
+            if not same:  # the holder removed this lock file as we acquired it: take the new one
+                continue
+            os.ftruncate(fd, 0)
+            os.write(fd, str(os.getpid()).encode())
+            try:
+                yield
+            finally:
+                try:
+                    os.unlink(path)  # before the release: a waiter on this file then sees it removed
+                except OSError:
+                    pass
+            return
+        finally:
+            if fd is not None:
+                os.close(fd)  # releases the flock
+    yield  # unlocked (see above)
+
+
+def _flock_exclusive(fcntl, fd, deadline):
+    """Take the flock on fd: True, False once `deadline` (time.monotonic) has passed, None if unsupported."""
+    import time
+
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.02)
+        except OSError:
+            return None
+
+
+def wait_for_folder_lock(folder, name, timeout=None):
+    """Wait until no writer holds the lock FOLDER/NAME (folder_lock); return at once if none does.
+
+    A reader that found a pair of files from two runs calls this before reading again: a writer
+    between its two renames holds the lock. Nothing is created (a read-only folder is fine).
+    Returns whether a writer was there: True if the lock file existed (waited for, at most
+    `timeout` seconds, LOCK_TIMEOUT), False if there was none.
+    """
+    try:
+        import fcntl
+    except ImportError:
+        return False
+    import time
+
+    timeout = LOCK_TIMEOUT if timeout is None else timeout
+    deadline = time.monotonic() + timeout
+    try:
+        fd = os.open(Path(folder) / name, os.O_RDONLY)
+    except OSError:
+        return False  # no lock file: no writer
+    try:
+        while time.monotonic() < deadline:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                time.sleep(0.02)
+            except OSError:
+                break
+        return True
+    finally:
+        os.close(fd)
 
 
 def write_files_atomically(contents, what):

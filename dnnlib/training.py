@@ -4,12 +4,30 @@ TrainingProgress watches a run from its outputs AL: it raises TrainingDivergedEr
 the outputs become NaN or inf or the cost grows far above its start, and warns
 (TrainingWarning) once when the network stalls. The fast path calls it every iteration;
 around the learner's course loop, ``watch`` (used by ``dnnlib.checks.checked``) feeds it
-from the course's own calls, so the learner writes none of it."""
+from the course's own calls, so the learner writes none of it.
+
+Following and stopping a training (both loops, fast or not):
+
+* **A progress bar with an ETA** (tqdm: ``tqdm.auto`` gives the widget in a notebook, the text
+  bar in a terminal), shown once a training has run for a second, when someone is watching:
+  in a terminal (stderr is a tty) or in a notebook frontend that can answer ``input()``
+  (JupyterLab, Notebook, VS Code, Colab). Never when a tool executes a notebook (nbclient,
+  nbval, nbconvert and ``tools/nb.py execute`` run cells without stdin), so stored outputs
+  never hold a bar, nor when ``CI`` is set. ``DNN_PROGRESS=0`` turns it off, ``DNN_PROGRESS=1``
+  on, whatever the rest says (``show_progress``).
+* **Ctrl-C keeps what was trained.** The KeyboardInterrupt goes on (the cell or script stops,
+  as asked), carrying ``.parameters``, ``.costs`` and ``.iterations_done``: the parameters of
+  one iteration, whole, and the costs so far. It says so on stderr, and
+  ``stopped_training()`` returns them afterwards. In the course loop the first Ctrl-C stops
+  the loop at its next iteration (in ``compute_cost``, before the update), so no update is cut
+  in half; a second Ctrl-C stops at once. The fast path's steps commit all layers at once.
+"""
 
 from __future__ import annotations
 
 import math
 import os
+import sys
 
 import numpy as np
 
@@ -107,8 +125,10 @@ class TrainingProgress:
     #: stall: |J - H| < STALL_TOL at checks spanning STALL_ITERATIONS iterations
     STALL_TOL, STALL_ITERATIONS = 1e-3, 500
 
-    def __init__(self, Y, learning_rate, num_iterations, print_cost=False, print_every=100, X=None):
+    def __init__(self, Y, learning_rate, num_iterations, print_cost=False, print_every=100, X=None, name=None):
         self.Y, self.learning_rate, self.num_iterations = Y, learning_rate, num_iterations
+        #: the progress bar (tqdm), when someone is watching (show_progress); `name` labels it
+        self.bar = progress_bar(num_iterations, name) if name and show_progress() else None
         self.X = X  # the training data, read only to explain a divergence (data_overflow)
         self.print_cost, self.print_every = print_cost, print_every
         self.costs = []
@@ -118,8 +138,28 @@ class TrainingProgress:
         self.warned = set()  # "dead", "stalled": each warning at most once per run
         self._stalled_since = None
         self._constant_checks = 0
+        self.overflowed = False  # numpy reported an overflow since the last check (numpy_error)
+
+    def numpy_error(self, kind, flag):
+        """np.errstate(over="call", call=progress.numpy_error): note numpy's overflow, checked at
+        the next iteration (an overflow inside the network can leave its outputs finite, saturated)."""
+        self.overflowed = True
+
+    def _check_overflow(self, i, dtype):
+        """Numbers overflowed inside the network while AL stayed finite: an error when the data
+        explain it (a dead, saturated network would otherwise be returned in silence)."""
+        self.overflowed = False
+        if not hasattr(self, "_explained"):  # it reads all of X: once per run
+            self._explained = data_overflow(self.X, dtype, 1)
+        explained = self._explained
+        if explained:
+            raise TrainingDivergedError(
+                f"training diverged at iteration {i}: numbers inside the network overflowed to inf (the "
+                f"outputs stayed finite only because they saturated). " + explained)
 
     def __call__(self, i, AL):
+        if self.bar is not None:
+            self.bar.update(1)
         # a NaN or inf anywhere makes the sum NaN or inf: one cheap sum per iteration, the exact
         # scan only then (outputs that are not probabilities can overflow the sum)
         if not math.isfinite(AL.sum()) and not np.isfinite(AL).all():
@@ -127,11 +167,15 @@ class TrainingProgress:
                 f"training diverged at iteration {i}: the output became NaN or inf. "
                 + (data_overflow(self.X, AL.dtype, i) or
                    f"Try a smaller learning rate than {self.learning_rate}."))
+        if self.overflowed:
+            self._check_overflow(i, AL.dtype)
         last = i == self.num_iterations - 1
         if i % 100 == 0 or (self.print_cost and last):
             cost = cost_of(AL, self.Y)
             if i % 100 == 0:
                 self.costs.append(cost)
+                if self.bar is not None:
+                    self.bar.set_postfix_str(f"cost {cost:.4f}", refresh=False)
             if self.print_cost and (i % self.print_every == 0 or last):
                 print(f"Cost after iteration {i}: {cost:.6f}")
             if i % 100 == 0:
@@ -179,8 +223,16 @@ class TrainingProgress:
                 f"'he', or another learning rate than {self.learning_rate}.",
                 TrainingWarning, stacklevel=_outside_this_library())
 
+    def close(self):
+        """Close the progress bar (if any): at the end of a training, finished or stopped."""
+        if self.bar is not None:
+            bar, self.bar = self.bar, None
+            bar.close()
+
     def finish(self, parameters):
         """The last update is not followed by a forward pass that would show it: check it here."""
+        if self.overflowed and self.num_iterations:
+            self._check_overflow(self.num_iterations - 1, parameters["W1"].dtype)
         if self.num_iterations and not all(np.all(np.isfinite(v)) for v in parameters.values()):
             raise TrainingDivergedError(
                 f"training diverged at iteration {self.num_iterations - 1}: its update made the "
@@ -190,18 +242,139 @@ class TrainingProgress:
 
 
 # ---------------------------------------------------------------------------
+# Following a training: the progress bar
+# ---------------------------------------------------------------------------
+
+#: the environment variable that turns the progress bar off (0) or on (1) whatever else holds
+PROGRESS_ENV = "DNN_PROGRESS"
+
+
+def show_progress():
+    """Whether a training shows a progress bar now: the rule in this module's docstring.
+
+    DNN_PROGRESS=0/1 decides first; then no bar when CI is set; in a Jupyter kernel, a bar
+    when the cell runs from a frontend that can answer input() (a tool executing a notebook
+    sends allow_stdin=False); elsewhere, a bar when stderr is a terminal.
+    """
+    setting = os.environ.get(PROGRESS_ENV, "").strip().lower()
+    if setting in ("0", "false", "no", "off"):
+        return False
+    if setting in ("1", "true", "yes", "on"):
+        return True
+    if os.environ.get("CI", "").strip().lower() not in ("", "0", "false"):
+        return False
+    kernel = _jupyter_kernel()
+    if kernel is not None:
+        return bool(getattr(kernel, "_allow_stdin", False))
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):  # no stderr, or a closed one
+        return False
+
+
+def _jupyter_kernel():
+    """The running ipykernel Kernel, or None outside a Jupyter kernel."""
+    if "IPython" not in sys.modules:
+        return None
+    try:
+        shell = sys.modules["IPython"].get_ipython()
+    except AttributeError:
+        return None
+    return getattr(shell, "kernel", None)
+
+
+def progress_bar(total, name):
+    """A tqdm bar of `total` iterations labelled `name` (tqdm.auto: a widget in a notebook, text in a
+    terminal), shown once the training has run for a second; None if tqdm is not installed."""
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:
+        return None
+    return tqdm(total=int(total), desc=name, unit="it", delay=1.0, mininterval=0.25, leave=True)
+
+
+# ---------------------------------------------------------------------------
+# Stopping a training: Ctrl-C keeps what was trained
+# ---------------------------------------------------------------------------
+
+_stopped = {}
+
+
+def stopped_training():
+    """(parameters, costs) of the last training stopped by Ctrl-C in this process: the parameters
+    of one whole iteration and the costs recorded so far. Raises LookupError if none was stopped."""
+    if not _stopped:
+        raise LookupError("no training has been stopped by Ctrl-C in this session (stopped_training() "
+                          "returns the parameters and costs of one that was)")
+    return _stopped["parameters"], _stopped["costs"]
+
+
+def keep_what_was_trained(error, name, parameters, costs, done, total):
+    """Attach a stopped training's parameters and costs to its KeyboardInterrupt, and say so."""
+    _stopped.update(parameters=parameters, costs=list(costs), iterations_done=done)
+    what = (f"{name} stopped by Ctrl-C after {done} of {total} iterations. What was trained is kept: "
+            f"the parameters after {done} whole updates and the {len(costs)} costs recorded so far, as "
+            f"`parameters, costs = stopped_training()` (from dnnlib.training import stopped_training), "
+            f"or the exception's .parameters and .costs.")
+    try:
+        error.parameters, error.costs, error.iterations_done = parameters, list(costs), done
+        error.add_note(what)
+    except AttributeError:  # an exception without a __dict__
+        pass
+    print(what, file=sys.stderr)
+
+
+class DeferredCtrlC:
+    """While a course loop trains (main thread, Python's own SIGINT handler in place): the first
+    Ctrl-C only asks the loop to stop, at its next iteration (CourseLoopWatch.cost raises it
+    there), so no update_parameters is cut in half; a second Ctrl-C interrupts at once."""
+
+    def __init__(self):
+        self.requested, self._installed = False, False
+
+    def __enter__(self):
+        import signal
+        import threading
+
+        if (threading.current_thread() is threading.main_thread()
+                and signal.getsignal(signal.SIGINT) is signal.default_int_handler):
+            signal.signal(signal.SIGINT, self._first)
+            self._installed = True
+        return self
+
+    def _first(self, signum, frame):
+        import signal
+
+        self.requested = True
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # a second Ctrl-C: at once
+
+    def __exit__(self, *exc):
+        import signal
+
+        if self._installed:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+            self._installed = False
+        return False
+
+
+# ---------------------------------------------------------------------------
 # Watching the learner's course loop
 # ---------------------------------------------------------------------------
 
 class CourseLoopWatch:
     """Feeds TrainingProgress from the calls a course loop makes: compute_cost gives the
     outputs AL of the current iteration, update_parameters ends it (adds 1 to `iteration`). The loop itself is the
-    course's, unchanged; the learner writes none of this."""
+    course's, unchanged; the learner writes none of this. A Ctrl-C asked for (DeferredCtrlC) is
+    raised here, at compute_cost, before the iteration's update: the parameters are whole."""
 
-    def __init__(self, progress):
+    def __init__(self, progress, ctrl_c=None):
         self.progress, self.iteration, self.fed = progress, 0, -1
+        self.ctrl_c = ctrl_c
 
     def cost(self, AL):
+        if self.ctrl_c is not None and self.ctrl_c.requested:
+            self.ctrl_c.requested = False
+            raise KeyboardInterrupt
         if self.fed < self.iteration and isinstance(AL, np.ndarray):  # once per iteration
             self.fed = self.iteration
             self.progress(self.iteration, AL)
@@ -221,19 +394,48 @@ def watched(fn, args, kwargs, local):
 
     The course loop inside it reports to a TrainingProgress through `local.watch` (see
     dnnlib.checks.checked): NaN or inf outputs or a cost far above its start raise
-    TrainingDivergedError, a stall warns once. numpy's overflow warnings are silenced: the
-    divergence they announce is reported here, with the iteration and what to try.
+    TrainingDivergedError, a stall warns once. numpy's overflow warnings are not printed: the
+    divergence they announce is reported here, with the iteration and what to try (an overflow
+    while the outputs stay finite is an error when the data explain it, TrainingProgress).
     """
     Y = np.asarray(_argument(fn, args, kwargs, "Y"), dtype=np.float64)
-    progress = TrainingProgress(Y, _argument(fn, args, kwargs, "learning_rate"),
-                                _argument(fn, args, kwargs, "num_iterations"),
-                                X=_argument(fn, args, kwargs, "X"))
-    outer, local.watch = getattr(local, "watch", None), CourseLoopWatch(progress)
+    total = _argument(fn, args, kwargs, "num_iterations")
+    progress = TrainingProgress(Y, _argument(fn, args, kwargs, "learning_rate"), total,
+                                X=_argument(fn, args, kwargs, "X"), name=fn.__name__)
+    ctrl_c = DeferredCtrlC()
+    watch = CourseLoopWatch(progress, ctrl_c)
+    outer, local.watch = getattr(local, "watch", None), watch
     try:
-        with np.errstate(over="ignore", invalid="ignore"):
+        # (divide: the course's dA2 = -(Y/A2 - (1-Y)/(1-A2)) at a saturated A2; the NaN it leads to is reported)
+        with ctrl_c, np.errstate(over="call", invalid="ignore", divide="ignore", call=progress.numpy_error):
             result = fn(*args, **kwargs)
+    except KeyboardInterrupt as error:
+        parameters, costs = _loop_state(error, progress)
+        keep_what_was_trained(error, fn.__name__, parameters, costs, watch.iteration, total)
+        raise
     finally:
         local.watch = outer
+        progress.close()
     if isinstance(result, tuple) and result and isinstance(result[0], dict):
         progress.finish(result[0])
+    if ctrl_c.requested:  # Ctrl-C during the last iteration: the training is whole, and still stops
+        error = KeyboardInterrupt()
+        if isinstance(result, tuple) and len(result) == 2:
+            keep_what_was_trained(error, fn.__name__, result[0], result[1], watch.iteration, total)
+        raise error
     return result
+
+
+def _loop_state(error, progress):
+    """(parameters, costs) of the course loop an exception stopped: its local variables `parameters`
+    (a dict) and `costs` (a list), read from the outermost frame of the traceback that holds them;
+    the watch's own costs if the loop keeps none."""
+    tb, parameters, costs = error.__traceback__, None, None
+    while tb is not None:
+        local = tb.tb_frame.f_locals
+        if isinstance(local.get("parameters"), dict):
+            parameters = local["parameters"]
+            costs = local.get("costs") if isinstance(local.get("costs"), list) else None
+            break
+        tb = tb.tb_next
+    return parameters, (progress.costs if costs is None else costs)

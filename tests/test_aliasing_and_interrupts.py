@@ -124,6 +124,65 @@ def test_interrupt_inside_a_step_changes_nothing(monkeypatch):
         np.testing.assert_array_equal(P[k], fresh[k], err_msg=k)
 
 
+class LineInterrupter:
+    """sys.settrace: counts the lines run in dnnlib/fast.py; raises KeyboardInterrupt at line `at`.
+
+    A Ctrl-C is raised at whichever line Python is running when it arrives; this raises it at
+    each line in turn, the lines that apply a step's updates included (fault injection in the
+    test only: the product code has no hook)."""
+
+    def __init__(self, at=None):
+        self.at, self.count, self.at_progress = at, 0, []
+
+    def __call__(self, frame, event, arg):
+        return self.line if frame.f_code.co_filename == fast.__file__ else None
+
+    def line(self, frame, event, arg):
+        if event == "line":
+            self.count += 1
+            if self.count == self.at:
+                raise KeyboardInterrupt
+        return self.line
+
+    def progress(self, i, AL):
+        self.at_progress.append(self.count)
+
+    def run(self, X, Y, parameters, num_iterations, form):
+        import sys
+
+        sys.settrace(self)
+        try:
+            return fast.train(X, Y, parameters, 0.05, num_iterations, self.progress, form=form)
+        finally:
+            sys.settrace(None)
+
+
+@pytest.mark.parametrize("form", ["span", "weights"])
+def test_a_ctrl_c_at_any_line_of_a_step_leaves_one_iterate_and_says_which(form):
+    X, Y = problem(n_x=30, m=8)
+    dims = [30, 4, 3, 1]
+    k, T = 2, 4  # interrupt at each line from step k (iteration k, 0-based) to the training's end
+    counting = LineInterrupter()
+    counting.run(X, Y, initial_parameters(dims, seed=3), T, form)
+    first, last = counting.at_progress[k - 1] + 1, counting.count  # the lines of steps k.. and the end
+    assert counting.at_progress[k] - first > 20  # a step runs many lines
+    iterates = {n: fast.train(X, Y, initial_parameters(dims, seed=3), 0.05, n, no_progress, form=form)
+                for n in range(k, T + 1)}
+    seen = set()
+    for at in range(first, last + 1):
+        P = initial_parameters(dims, seed=3)
+        with pytest.raises(KeyboardInterrupt) as info:
+            LineInterrupter(at).run(X, Y, P, T, form)
+        done = info.value.updates_done
+        assert done in iterates, (at, done)
+        seen.add(done)
+        assert_names("\n".join(info.value.__notes__), f"after {done} whole update(s)")
+        assert sorted(P) == sorted(iterates[done])
+        for key in P:  # every array of that iterate, bit for bit: nothing half-updated
+            np.testing.assert_array_equal(P[key], iterates[done][key], err_msg=f"line {at}: {key}")
+    assert seen == set(iterates)  # lines before each step's commit and after it were hit
+
+
 # ---------------------------------------------------------------------------
 # 7. a learning rate of 1e308: TrainingDivergedError or a clear error, never inf parameters
 # ---------------------------------------------------------------------------
@@ -184,6 +243,20 @@ def test_data_that_overflow_are_named_not_the_learning_rate(train, dtype, scale)
             train(X * scale, Y)
     assert_names(info, "data", dtype, "max |X|", "not the learning rate", "Scale X")
     assert "Try a smaller learning rate" not in str(info.value)
+
+
+@pytest.mark.parametrize("model", ["L_layer_model", "two_layer_model", "L_layer_model_fast", "two_layer_model_fast"])
+def test_data_that_overflow_into_a_saturated_network_are_named_not_returned(model):
+    """All-positive data of 1e200: the first update's W1·X overflows to -inf, every ReLU dies and
+    the outputs stay finite (saturated), so no NaN shows it; the overflow itself is reported."""
+    X = np.full((4, 6), 1e200)
+    Y = np.array([[0, 1, 0, 1, 0, 1]])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(d.TrainingDivergedError) as info:
+            getattr(d, model)(X, Y, [4, 3, 1], num_iterations=3)
+    assert_names(info, "data", "float64", "max |X|", "not the learning rate", "Scale X")
+    assert [w for w in caught if issubclass(w.category, RuntimeWarning)] == []  # only the clear error
 
 
 def test_data_beyond_the_dtype_are_refused_when_converted():

@@ -98,3 +98,37 @@ def test_build_from_photos_does_not_skip_unreadable_or_linked_folders_in_silence
             bfp.build(photos, tmp_path / "out3")
     finally:
         os.scandir = real_scandir
+
+
+def test_out_of_memory_while_decoding_a_photo_is_out_of_memory_not_corrupt(tmp_path, monkeypatch, capsys):
+    two_class_photos(tmp_path / "p")
+    real_load_image = bfp.load_image
+
+    def load_image(path, size):  # decoding one valid photo runs out of memory, as load_image says it
+        if Path(path).as_posix().endswith("non-cats/ok1.png"):
+            raise MemoryError(f"out of memory while decoding {path}: the image is not corrupt")
+        return real_load_image(path, size=size)
+
+    monkeypatch.setattr(bfp, "load_image", load_image)
+    for skip_bad in (False, True):  # never a skipped "bad" photo either
+        with raises_naming(MemoryError, "out of memory", "non-cats/ok1.png", "not corrupt",
+                           "nothing was written") as e:
+            bfp.build(tmp_path / "p", tmp_path / "out", skip_bad=skip_bad)
+        assert "cannot be decoded" not in str(e.value) and "truncated" not in str(e.value)
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+    assert bfp.main([str(tmp_path / "p"), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert_names(err, "error", "out of memory", "non-cats/ok1.png")
+    assert "Traceback" not in err
+
+
+def test_out_of_memory_while_assembling_the_dataset_is_out_of_memory(tmp_path, monkeypatch):
+    two_class_photos(tmp_path / "p")
+
+    def no_memory(*args, **kwargs):
+        raise MemoryError
+
+    monkeypatch.setattr(bfp.np, "stack", no_memory)
+    with raises_naming(MemoryError, "out of memory", "4 photos", "nothing was written"):
+        bfp.build(tmp_path / "p", tmp_path / "out")
+    assert not list((tmp_path / "out").glob("*.h5"))

@@ -53,6 +53,7 @@ def test_load_data(dataset):
 
 
 def test_load_data_default_folder_is_the_repos(monkeypatch, tmp_path, dataset):
+    monkeypatch.delenv("DNN_DATA_DIR", raising=False)
     assert d.DATASETS_DIR == ROOT / "datasets"
     monkeypatch.chdir(tmp_path / "..")
     if (ROOT / "datasets" / "train_catvnoncat.h5").is_file() and (ROOT / "datasets" / "test_catvnoncat.h5").is_file():
@@ -325,3 +326,55 @@ def test_fifo_named_jpg_in_load_image(tmp_path):
     e = returns(lambda: d.load_image(tmp_path / "photo.jpg"))
     assert isinstance(e, ValueError)
     assert_names(e, "photo.jpg", "FIFO", "named pipe", "image file")
+
+
+# ---------------------------------------------------------------------------
+# DNN_DATA_DIR: one setting chooses the dataset; which_data tells which one was loaded
+# ---------------------------------------------------------------------------
+
+def test_load_data_reads_DNN_DATA_DIR_when_no_path_is_given(monkeypatch, dataset):
+    monkeypatch.setenv("DNN_DATA_DIR", str(dataset))
+    train_x, train_y, test_x, _, _ = d.load_data()
+    assert train_x.shape[0] == 40 and test_x.shape[0] == 20
+    np.testing.assert_array_equal(train_x, make_images(40, seed=1)[0])
+
+
+def test_an_explicit_path_wins_over_DNN_DATA_DIR(monkeypatch, dataset, tmp_path_factory):
+    other = tmp_path_factory.mktemp("other")
+    write_split(other, "train", *make_images(6, seed=3))
+    write_split(other, "test", *make_images(4, seed=4))
+    monkeypatch.setenv("DNN_DATA_DIR", str(dataset))
+    assert d.load_data(other)[0].shape[0] == 6
+
+
+@pytest.mark.parametrize("value", ["", "   "])
+def test_an_empty_DNN_DATA_DIR_means_the_shipped_data(monkeypatch, value):
+    monkeypatch.setenv("DNN_DATA_DIR", value)
+    assert dnnlib.data.data_folder() == dnnlib.data.DATASETS_DIR
+    monkeypatch.delenv("DNN_DATA_DIR")
+    assert dnnlib.data.data_folder() == dnnlib.data.DATASETS_DIR
+
+
+def test_a_DNN_DATA_DIR_that_is_not_a_folder_is_named(monkeypatch, tmp_path):
+    monkeypatch.setenv("DNN_DATA_DIR", str(tmp_path / "missing"))
+    with raises_naming(FileNotFoundError, "DNN_DATA_DIR", str(tmp_path / "missing"), "train_catvnoncat.h5"):
+        d.load_data()
+
+
+@pytest.mark.skipif(not COURSE_TRAIN.is_file(), reason="no shipped dataset in this copy")
+def test_which_data_knows_the_shipped_drawings_even_without_their_pair_id(tmp_path):
+    assert dnnlib.data.which_data(*d.load_data()[:4]) == "shipped"
+    assert dnnlib.data.which_data(*d.load_data(course_pair(tmp_path))[:4]) == "shipped"
+
+
+def test_which_data_calls_other_files_other(dataset):
+    train_x, train_y, test_x, test_y, _ = d.load_data(dataset)
+    assert dnnlib.data.which_data(train_x, train_y, test_x, test_y) == "other"
+    assert set(dnnlib.data.DATA_LABELS) == {"shipped", "course", "other"}
+
+
+def test_which_data_knows_the_courses_files():
+    folder = os.environ.get("DNN_COURSE_DATA")
+    if not folder:
+        pytest.skip("set DNN_COURSE_DATA to a folder holding the course's files")
+    assert dnnlib.data.which_data(*d.load_data(folder)[:4]) == "course"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import importlib.metadata as md
+import json
 import os
 import shutil
 import subprocess
@@ -182,6 +183,11 @@ def test_learner_install_has_no_grading_or_test_tools():
     assert {"jupyterlab", "ipykernel", "ipywidgets", "pillow"} <= learner
 
 
+#: modules of an optional extra: {module: extra}; dnnlib.explore.real_photos imports skimage and, without
+#: it, raises PhotosUnavailable naming `pip install "deep-nn-from-scratch[photos]"`
+OPTIONAL_IMPORTS = {"skimage": "photos"}
+
+
 def test_every_library_the_course_imports_is_a_learner_dependency():
     """Of every installed module: the top-level ones and the library's (dnnlib), commands included."""
     learner = _closure(PYPROJECT["project"]["dependencies"])
@@ -199,13 +205,17 @@ def test_every_library_the_course_imports_is_a_learner_dependency():
     assert third_party, "expected numpy, h5py, PIL, ..."
     for name in sorted(third_party):
         dists = {canonicalize_name(d) for d in providers[name]}
+        if name in OPTIONAL_IMPORTS:  # imported only inside the function that needs it, which says what to install
+            extra = _closure(PYPROJECT["project"]["optional-dependencies"][OPTIONAL_IMPORTS[name]])
+            assert dists & extra, f"`import {name}` needs {sorted(dists)} in the {OPTIONAL_IMPORTS[name]} extra"
+            continue
         assert dists & learner, f"`import {name}` needs {sorted(dists)} in [project] dependencies"
 
 
-# The notebooks' first cell (tools/install_cell.py), tried on copies of the notebooks.
+# The notebooks' first cells (tools/install_cell.py), tried on copies of the notebooks.
 
 
-def test_install_cell_is_inserted_first_and_only_once(tmp_path):
+def test_install_cell_and_links_are_inserted_first_and_only_once(tmp_path):
     import nbformat
     notebooks = sorted((ROOT / "notebooks").glob("*.ipynb"))
     copies = [shutil.copy(p, tmp_path / p.name) for p in notebooks]
@@ -214,20 +224,39 @@ def test_install_cell_is_inserted_first_and_only_once(tmp_path):
     assert install_cell.main(["--check", *map(str, copies)]) == 0
     assert install_cell.main([str(p) for p in copies]) == 0
     assert {p: Path(p).read_bytes() for p in copies} == after, "a second run changes nothing"
+    url = install_cell.repository_url()
     for original, copy in zip(notebooks, copies):
         old, new = nbformat.read(original, 4), nbformat.read(copy, 4)
         nbformat.validate(new)
-        assert install_cell.is_install_cell(new.cells[0])
+        assert install_cell.is_install_cell(new.cells[0]) and install_cell.is_links_cell(new.cells[1])
         assert sum(map(install_cell.is_install_cell, new.cells)) == 1
-        assert install_cell.repository_url() in new.cells[0].source
-        rest = [c for c in new.cells if not install_cell.is_install_cell(c)]
-        assert [c.source for c in rest] == [c.source for c in old.cells if not install_cell.is_install_cell(c)]
-    # another address (a fork): the cell is updated in place, not added again
+        assert sum(map(install_cell.is_links_cell, new.cells)) == 1
+        assert url in new.cells[0].source and url in new.cells[0].metadata["exercise_source"]
+        links = new.cells[1].source
+        assert f"notebooks/{original.name}" in links and "colab" in links and "mybinder" in links
+        has_exercise = (ROOT / "exercises" / original.name).is_file()
+        assert (f"exercises/{original.name}" in links) == has_exercise
+        ours = lambda c: install_cell.is_install_cell(c) or install_cell.is_links_cell(c)  # noqa: E731
+        assert [c.source for c in new.cells if not ours(c)] == [c.source for c in old.cells if not ours(c)]
+    # another address (a fork): the cells are updated in place, not added again
     nb = nbformat.read(copies[0], 4)
     nb.cells.insert(3, nb.cells.pop(0))  # and moved back to the top
-    assert install_cell.ensure_install_cell(nb, "https://github.com/someone/fork")
-    assert "git+https://github.com/someone/fork" in nb.cells[0].source
+    assert install_cell.ensure_install_cell(nb, "https://github.com/someone/fork", stem="01_initialization")
+    assert "git+https://github.com/someone/fork" in nb.cells[0].source or "someone/fork" in nb.cells[0].source
+    assert "someone/fork" in nb.cells[1].source
     assert sum(map(install_cell.is_install_cell, nb.cells)) == 1
+
+
+def test_exercise_edition_gets_the_exercise_variant_of_the_install_cell(tmp_path):
+    """dnnlib/editions.py swaps in a cell's "exercise_source": the exercise notebooks get course_setup('exercise')."""
+    import nbformat
+
+    from dnnlib import editions
+    copy = shutil.copy(ROOT / "notebooks" / "01_initialization.ipynb", tmp_path / "01_initialization.ipynb")
+    assert install_cell.main([str(copy)]) == 0
+    exercise = editions.use_exercise_sources(nbformat.read(copy, 4))
+    assert "course_setup('exercise'" in exercise.cells[0].source
+    assert "course_setup('reading'" in nbformat.read(copy, 4).cells[0].source
 
 
 SHELL_RUN = """
@@ -235,27 +264,161 @@ import sys
 from IPython.core.interactiveshell import InteractiveShell
 from IPython.utils.capture import capture_output
 shell = InteractiveShell.instance()
-calls = []
-shell.register_magic_function(lambda line: calls.append(line), "line", "pip")
-if sys.argv[1] == "missing":
-    sys.modules["dnn_utils"] = None  # import raises ModuleNotFoundError
 with capture_output() as out:
-    result = shell.run_cell(open(sys.argv[2]).read())
-print(repr((result.success, out.stdout, out.stderr, calls)))
+    result = shell.run_cell(open(sys.argv[1]).read())
+print(repr((result.success, out.stdout, out.stderr)))
 """
 
 
-@pytest.mark.parametrize("case", ["present", "missing"])
-def test_install_cell_pip_installs_only_when_the_module_is_missing(case, tmp_path):
-    source = tmp_path / "cell.py"
-    source.write_text(install_cell.install_source("https://github.com/someone/fork"))
-    out = subprocess.run([sys.executable, "-c", SHELL_RUN, case, str(source)], cwd=tmp_path,
+@pytest.mark.parametrize("edition", ["reading", "exercise"])
+def test_install_cell_does_nothing_where_the_course_imports(edition, tmp_path):
+    """A clone, Binder, the tests: the cell (run as IPython runs it) prints nothing, so nbval's outputs hold.
+    The exercise edition runs beside its student dnn_utils.py."""
+    cell = tmp_path / "cell.py"
+    cell.write_text(install_cell.install_source("https://github.com/someone/fork", edition))
+    if edition == "exercise":
+        (tmp_path / "dnn_utils.py").write_text("STUDENT_EDITION = True\n")
+    out = subprocess.run([sys.executable, "-c", SHELL_RUN, str(cell)], cwd=tmp_path,
                          capture_output=True, text=True, check=True).stdout
-    success, stdout, stderr, calls = ast.literal_eval(out.strip().splitlines()[-1])
+    success, stdout, stderr = ast.literal_eval(out.strip().splitlines()[-1])
     assert success and stdout == "" and stderr == ""
-    expected = [] if case == "present" else [
-        f'install --quiet "{DIST} @ git+https://github.com/someone/fork"']
-    assert calls == expected
+
+
+# The cell's function, run offline: pip, git and Drive are stand-ins (a script, a local repository, a folder).
+CELL_RUN = """
+import json, sys
+config = json.loads(sys.argv[1])
+namespace = {}
+exec(compile(open(config["cell"]).read().split("\\ncourse_setup(")[0], "cell", "exec"), namespace)
+sys.modules.pop(config["module"], None)
+sys.path.insert(0, config["site"])
+mount = None
+if config.get("mount_fails"):
+    def mount():
+        raise OSError("the learner refused the access")
+elif config.get("colab"):
+    mount = lambda: None
+try:
+    result = namespace["course_setup"](config["edition"], config["repository"], "deep-nn-from-scratch",
+                                       pip=config["pip"], colab=config.get("colab", False), mount=mount,
+                                       drive_folder=config["drive"])
+    print("RESULT", result, sys.path[0])
+except Exception as e:
+    print("ERROR", type(e).__name__, isinstance(e, RuntimeError), str(e).replace("\\n", " "))
+"""
+
+FAKE_PIP = """
+import pathlib, sys
+pathlib.Path(sys.argv[0]).with_suffix(".args").write_text(repr(sys.argv[1:]))
+print("Collecting deep-nn-from-scratch", flush=True)
+print("Downloading numpy (16.4 MB)", flush=True)
+if "{outcome}" == "fails":
+    print("ERROR: Could not find a version that satisfies the requirement", flush=True)
+    sys.exit(1)
+if "{outcome}" == "works":
+    pathlib.Path("{site}", "{module}.py").write_text("")
+print("Successfully installed deep-nn-from-scratch", flush=True)
+"""
+
+
+def run_cell_function(tmp_path, edition, outcome, module="dnn_utils", **config):
+    """Run course_setup from the generated cell's text in a fresh Python where `module` is missing."""
+    site = tmp_path / "site"
+    site.mkdir(exist_ok=True)
+    cell = tmp_path / "cell.py"
+    cell.write_text(install_cell.install_source("https://example.invalid/repo", edition))
+    fake_pip = tmp_path / "pip.py"
+    fake_pip.write_text(FAKE_PIP.format(outcome=outcome, site=site, module=module))
+    work = tmp_path / "work"
+    work.mkdir(exist_ok=True)
+    config = {"cell": str(cell), "module": module, "site": str(site), "edition": edition,
+              "pip": [sys.executable, str(fake_pip)], "repository": "https://example.invalid/repo",
+              "drive": str(tmp_path / "drive" / "exercises"), **config}
+    # reading edition: -S (no site-packages), so the only dnn_utils is the one the fake pip writes;
+    # exercise edition: the project (dnnlib) is installed, the student edition is what is missing
+    args = [sys.executable, "-c", CELL_RUN, json.dumps(config)]
+    if edition == "reading":
+        args.insert(1, "-S")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    r = subprocess.run(args, cwd=work, capture_output=True, text=True, timeout=120, env=env)
+    assert r.returncode == 0, r.stderr
+    args_file = fake_pip.with_suffix(".args")
+    return r.stdout, (ast.literal_eval(args_file.read_text()) if args_file.exists() else None)
+
+
+def test_install_cell_shows_pips_progress_and_then_imports(tmp_path):
+    out, pip_args = run_cell_function(tmp_path, "reading", "works")
+    assert pip_args[0] == "install" and not any(a in ("-q", "--quiet") for a in pip_args)
+    assert "git+https://example.invalid/repo" in pip_args[-1]
+    lines = out.splitlines()
+    assert lines.index("Collecting deep-nn-from-scratch") < lines.index("Downloading numpy (16.4 MB)"), out
+    assert lines[-1].startswith("RESULT installed"), out
+
+
+def test_a_failed_pip_says_what_failed_and_what_to_do(tmp_path):
+    out, _ = run_cell_function(tmp_path, "reading", "fails")
+    assert "ERROR: Could not find a version" in out  # pip's own reason is shown
+    error = out.splitlines()[-1]
+    assert error.startswith("ERROR CourseSetupError True"), out
+    assert "pip" in error and "deep-nn-from-scratch" in error and "ModuleNotFoundError" not in out
+
+
+def test_an_install_that_leaves_the_module_missing_says_to_restart(tmp_path):
+    out, _ = run_cell_function(tmp_path, "reading", "installs-nothing")
+    error = out.splitlines()[-1]
+    assert error.startswith("ERROR CourseSetupError True") and "dnn_utils" in error and "Restart" in error, out
+
+
+def test_exercise_edition_outside_colab_without_its_folder_says_what_to_do(tmp_path):
+    out, pip_args = run_cell_function(tmp_path, "exercise", "works")
+    error = out.splitlines()[-1]
+    assert error.startswith("ERROR CourseSetupError True") and "exercises/" in error, out
+
+
+def make_repository(tmp_path):
+    """A local git repository with an exercises/ folder (the stand-in for the GitHub one)."""
+    repo = tmp_path / "repo"
+    (repo / "exercises").mkdir(parents=True)
+    (repo / "exercises" / "dnn_utils.py").write_text("STUDENT_EDITION = True\n")
+    (repo / "exercises" / "01_initialization.ipynb").write_text("{}")
+    (repo / "exercises" / "02_forward_propagation.ipynb").write_text("{}")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-c", "init.defaultBranch=main"]
+    for command in (["init", "-q"], ["add", "."], ["commit", "-q", "-m", "exercises"]):
+        subprocess.run(git + command, cwd=repo, check=True)
+    return repo.as_uri()
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="no git")
+def test_exercise_edition_in_colab_works_from_one_drive_folder_and_keeps_the_learners_work(tmp_path):
+    repository = make_repository(tmp_path)
+    drive = tmp_path / "drive" / "exercises"
+    out, _ = run_cell_function(tmp_path, "exercise", "works",
+                               colab=True, repository=repository)
+    assert out.splitlines()[-1] == f"RESULT drive {drive}", out
+    assert sorted(p.name for p in drive.iterdir()) == [
+        "01_initialization.ipynb", "02_forward_propagation.ipynb", "dnn_utils.py"]
+    # the learner's work in Drive is never overwritten, and a missing file comes back
+    (drive / "01_initialization.ipynb").write_text("my work")
+    (drive / "02_forward_propagation.ipynb").unlink()
+    (drive / "dnn_utils.py").unlink()
+    out, _ = run_cell_function(tmp_path, "exercise", "works",
+                               colab=True, repository=repository)
+    assert out.splitlines()[-1] == f"RESULT drive {drive}", out
+    assert (drive / "01_initialization.ipynb").read_text() == "my work"
+    assert (drive / "02_forward_propagation.ipynb").is_file()
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="no git")
+def test_exercise_edition_in_colab_says_when_drive_or_the_repository_fails(tmp_path):
+    out, _ = run_cell_function(tmp_path, "exercise", "works",
+                               colab=True, mount_fails=True, repository=make_repository(tmp_path))
+    error = out.splitlines()[-1]
+    assert error.startswith("ERROR CourseSetupError True") and "Drive" in error and "refused" in error, out
+    out, _ = run_cell_function(tmp_path, "exercise", "works",
+                               colab=True, repository=(tmp_path / "nowhere").as_uri())
+    error = out.splitlines()[-1]
+    assert error.startswith("ERROR CourseSetupError True") and "git" in error, out
+    assert not (tmp_path / "drive" / "exercises").exists()
 
 
 def test_learner_jupyterlab_has_no_nbgrader_extension():

@@ -3,6 +3,8 @@ no examples, NaN outputs of predict, and the arguments of sigmoid/relu and the s
 right answer or a clear error naming the argument, what was expected and what was found."""
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -194,6 +196,17 @@ def test_predict_refuses_nan_outputs():
     X, P = overflowing()
     with raises_naming(ValueError, "outputs", "not finite", "overflow", "X"):
         d.predict(X, P)
+
+
+def test_predict_shows_only_its_own_error_no_numpy_warning():
+    X, P = overflowing()
+    before = np.geterr()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(ValueError):
+            d.predict(X, P)
+    assert [str(w.message) for w in caught] == []
+    assert np.geterr() == before  # numpy's settings are the caller's again
 
 
 def test_L_model_forward_refuses_nan_outputs_at_the_boundary():

@@ -55,6 +55,10 @@ MAX_SIZE = 4096
 OUT_NAMES = {"train": "train_catvnoncat.h5", "test": "test_catvnoncat.h5"}
 
 
+class OutOfMemory(MemoryError):
+    """The photos do not fit in memory: a MemoryError whose message names the photo and what to do."""
+
+
 def find_images(folder, problems=None):
     """Return (images, ignored): the image files below `folder` and the other files, sorted.
 
@@ -160,6 +164,8 @@ def read_photo(path, size, min_side):
                       f"at least {min_side} (--min-side)")
     try:
         return load_image(path, size=size), None
+    except MemoryError:
+        raise  # out of memory is not the photo's fault: build stops and says so (OutOfMemory)
     except Exception as e:  # noqa: BLE001 -- one odd file must not hide the report on the others
         # load_image's message repeats the full path; raised "from None", it still keeps
         # Pillow's own error, which is the reason (e.g. "image file is truncated")
@@ -207,7 +213,9 @@ def build(photos_dir, out_dir, test_fraction=0.2, seed=0, size=64, min_side=64,
     Returns a summary dict: {"train": {"non-cat": n, "cat": n}, "test": {...},
     "files": [train path, test path], "skipped": [(file, reason), ...],
     "ignored": [files with other extensions]}.
-    Raises FileNotFoundError, FileExistsError or ValueError with a message for the user.
+    Raises FileNotFoundError, FileExistsError or ValueError with a message for the user, and
+    OutOfMemory (a MemoryError) saying so when the photos do not fit in memory: a valid photo
+    is never reported as corrupt for lack of memory.
     """
     if not 0 < test_fraction < 1:
         raise ValueError(f"test_fraction must be between 0 and 1 (exclusive), found {test_fraction}")
@@ -234,9 +242,18 @@ def build(photos_dir, out_dir, test_fraction=0.2, seed=0, size=64, min_side=64,
 
     # Read every photo before deciding anything: the user gets the whole list of bad files at once
     images, names, bad = {0: [], 1: []}, {0: [], 1: []}, []
+    n_total = sum(len(paths) for paths, _ in folders.values())
     for label, (paths, _) in folders.items():
         for path in paths:
-            image, reason = read_photo(path, size, min_side)
+            try:
+                image, reason = read_photo(path, size, min_side)
+            except MemoryError as e:  # load_image's own message is kept as the cause
+                n_read = sum(len(v) for v in images.values()) + len(bad)
+                raise OutOfMemory(
+                    f"out of memory while reading {path.relative_to(photos_dir).as_posix()} "
+                    f"(photo {n_read + 1} of {n_total}, at --size {size}): the photo is not corrupt, "
+                    f"there is not enough memory to decode it. Free some memory, shrink the photo, use a "
+                    f"smaller --size, or build from fewer photos. Nothing was written.") from e
             if reason:
                 bad.append((path.relative_to(photos_dir).as_posix(), reason))
             else:
@@ -245,7 +262,6 @@ def build(photos_dir, out_dir, test_fraction=0.2, seed=0, size=64, min_side=64,
     bad.extend(folders_problems)
     bad.sort()  # report in path order, cats/ before non-cats/
     if bad and not skip_bad:
-        n_total = sum(len(paths) for paths, _ in folders.values())
         lines = "\n".join(f"  {name}: {reason}" for name, reason in bad)
         n_folders = len(folders_problems)
         also = f" and {n_folders} subfolder(s) cannot be searched" if n_folders else ""
@@ -282,14 +298,19 @@ def build(photos_dir, out_dir, test_fraction=0.2, seed=0, size=64, min_side=64,
             parts[split][0].extend(images[label][i] for i in members)
             parts[split][1].extend([label] * len(members))
     splits = {}
-    for split, (xs, ys) in parts.items():
-        order = rng.permutation(len(ys))  # mix cats and non-cats within the set
-        splits[split] = (np.stack(xs)[order].astype(np.uint8), np.array(ys, dtype=np.int64)[order])
-
-    # both files carry one pair id: a run killed between the two renames leaves a pair that
-    # load_data refuses, never a silently mixed one; leftovers are removed by the next run
-    write_pair(out_dir, splits["train"], splits["test"],
-               generator="dnn-build-from-photos (dnnlib/datasets/build_from_photos.py)")
+    try:
+        for split, (xs, ys) in parts.items():
+            order = rng.permutation(len(ys))  # mix cats and non-cats within the set
+            splits[split] = (np.stack(xs)[order].astype(np.uint8), np.array(ys, dtype=np.int64)[order])
+        # both files carry one pair id, and write_pair holds the folder's pair lock while it
+        # renames them: a killed run or a concurrent one never leaves a silently mixed pair
+        write_pair(out_dir, splits["train"], splits["test"],
+                   generator="dnn-build-from-photos (dnnlib/datasets/build_from_photos.py)")
+    except MemoryError:
+        n = sum(len(ys) for _, ys in parts.values())
+        raise OutOfMemory(f"out of memory while assembling the dataset ({n} photos of {size}x{size} pixels, "
+                          f"{n * size * size * 3:,} bytes, compressed in memory before writing). Free some "
+                          f"memory, use a smaller --size, or build from fewer photos. Nothing was written.") from None
 
     counts = {split: {name.decode(): int(np.sum(y == label)) for label, name in enumerate(CLASSES)}
               for split, (_, y) in splits.items()}
@@ -322,8 +343,8 @@ def main(argv=None):
     except OSError as e:  # FileNotFoundError, FileExistsError, PermissionError, a full disk
         print(f"error: {e.strerror or e}", file=sys.stderr)
         return 2
-    except ValueError as e:
-        print(f"error: {e}", file=sys.stderr)
+    except (ValueError, MemoryError) as e:
+        print(f"error: {e or 'out of memory; nothing was written'}", file=sys.stderr)
         return 2
     if summary["ignored"]:
         paths = [Path(p) for p in summary["ignored"]]

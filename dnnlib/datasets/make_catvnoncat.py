@@ -44,7 +44,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
 from dnnlib.data import PAIR_ID_ATTR, dataset_pair_id
-from dnnlib.files import check_writable_folder, write_files_atomically
+from dnnlib.files import PAIR_LOCK, check_writable_folder, folder_lock, write_files_atomically
 
 RENDER = 192          # drawing resolution (pixels)
 SIZE = 64             # final resolution (pixels)
@@ -837,9 +837,14 @@ def h5_image(prefix, x, y, pair_id=None, generator=GENERATOR):
     HDF5's in-memory ("core") driver builds the whole file without touching the disk, so a
     full disk can only fail the plain write of these bytes, never inside HDF5's close.
     """
+    import secrets
+
     import h5py
 
-    with h5py.File(f"{prefix}_catvnoncat.h5", "w", driver="core", backing_store=False) as h5:
+    # the name is never a file on disk, but HDF5 refuses two open files of one name: a name of
+    # its own per call lets threads build files at once (the bytes do not hold the name)
+    name = f"{prefix}_catvnoncat.{secrets.token_hex(8)}.h5"
+    with h5py.File(name, "w", driver="core", backing_store=False) as h5:
         h5.create_dataset(f"{prefix}_set_x", data=x, compression="gzip", compression_opts=9)
         h5.create_dataset(f"{prefix}_set_y", data=y.astype(np.int64), compression="gzip")
         h5.create_dataset("list_classes", data=CLASSES)
@@ -855,7 +860,9 @@ def write_pair(folder, train, test, generator=GENERATOR):
 
     Both files carry the same pair id (a hash of the pair's content), so if a run is killed
     between the two renames, load_data refuses the mixed pair instead of reading a new train
-    file beside an old test file. Each file is complete or absent; leftovers of a killed run
+    file beside an old test file. Two runs writing one folder at once take turns (the folder's
+    lock, dnnlib.files.folder_lock, is held while the files are written and renamed), so the pair
+    left is the last run's, whole. Each file is complete or absent; leftovers of a killed run
     are removed by the next; a full disk is a clear OSError and leaves the old files.
     Each file also names the command that made it (`generator`, the root attribute generated_by).
     Returns the two paths.
@@ -864,7 +871,8 @@ def write_pair(folder, train, test, generator=GENERATOR):
     pair_id = dataset_pair_id(train[0], train[1], test[0], test[1])
     paths = [os.path.join(folder, f"{split}_catvnoncat.h5") for split in ("train", "test")]
     images = [h5_image("train", *train, pair_id, generator), h5_image("test", *test, pair_id, generator)]
-    write_files_atomically(dict(zip(paths, images)), "the dataset pair")
+    with folder_lock(folder, PAIR_LOCK, "the dataset pair"):
+        write_files_atomically(dict(zip(paths, images)), "the dataset pair")
     return paths
 
 
