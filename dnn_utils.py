@@ -62,8 +62,8 @@ def initialize_parameters(layer_dims, seed=None):
     """
     rng = np.random.default_rng(seed)
     parameters = {}
-    L = len(layer_dims)  # the input layer and the L - 1 layers above it (notebook 01: "What L counts")
-    for l in range(1, L):
+    L = len(layer_dims) - 1  # the layers with weights; layer_dims also lists the input (notebook 01: "What L counts")
+    for l in range(1, L + 1):
         # random weights break the symmetry between units; dividing by sqrt(n[l-1]) keeps
         # Z[l] = W[l]·A[l-1] of the same size as the inputs, layer after layer
         parameters["W" + str(l)] = rng.standard_normal((layer_dims[l], layer_dims[l - 1])) / np.sqrt(layer_dims[l - 1])

@@ -196,6 +196,9 @@ def checked(fn):
         except Exception as error:  # noqa: BLE001 (re-raised, named if the inputs explain it)
             if depth:
                 recheck(error, args, kwargs)
+            named = lookup_named(name, error, fn, args, kwargs)
+            if named is not None:
+                raise named from error
             raise
         finally:
             state.depth = depth
@@ -214,6 +217,9 @@ def checked(fn):
         except Exception as error:  # noqa: BLE001 (re-raised, named if the inputs explain it)
             if depth:
                 recheck(error, args, kwargs)
+            named = lookup_named(name, error, fn, args, kwargs)
+            if named is not None:
+                raise named from error
             raise
         finally:
             state.depth = depth
@@ -259,6 +265,9 @@ def checked(fn):
         except Exception as error:  # noqa: BLE001 (re-raised, named if the inputs explain it)
             if depth:
                 recheck(error, args, kwargs)
+            named = lookup_named(name, error, fn, args, kwargs)
+            if named is not None:
+                raise named from error
             raise
         finally:
             state.depth = depth
@@ -271,7 +280,10 @@ def checked(fn):
             return with_checks(*args, **kwargs)
         state.predicting = True
         try:
-            return with_checks(*args, **kwargs)
+            # inputs that overflow the network are named by check_outputs (NaN outputs); numpy's
+            # raw overflow warnings before that error would only hide it
+            with np.errstate(over="ignore", invalid="ignore"):
+                return with_checks(*args, **kwargs)
         finally:
             state.predicting = False
 
@@ -292,6 +304,79 @@ def checked(fn):
     wrapper = functools.wraps(fn)(wrapper)
     wrapper.unchecked = fn
     return wrapper
+
+
+class _OwnMessage:
+    """str() is the message itself (a KeyError would show it quoted, as a key)."""
+
+    def __str__(self):
+        return str(self.args[0]) if self.args else ""
+
+
+class LayerKeyError(_OwnMessage, KeyError):
+    """A course function asked parameters or grads for a layer they do not hold (a loop that
+    counts the layers wrongly); the message names the layers there are and how to count them."""
+
+
+class LayerIndexError(_OwnMessage, IndexError):
+    """A course function read past the end of caches or layer_dims (a loop one layer too far)."""
+
+
+def lookup_named(name, error, fn, args, kwargs):
+    """For a KeyError or IndexError that a loop over the layers raised inside the course function
+    `name`, an error that names the mistake (how many layers there are, how to count them);
+    None for any other error. Runs only after a failure, so it costs nothing otherwise."""
+    import inspect
+    import re
+
+    if isinstance(error, (LayerKeyError, LayerIndexError)) or not isinstance(error, (KeyError, IndexError)):
+        return None
+    try:
+        arguments = inspect.signature(fn).bind(*args, **kwargs).arguments
+    except TypeError:
+        return None
+    if isinstance(error, KeyError):
+        key = error.args[0] if error.args else None
+        found = re.fullmatch(r"(d?)([WbA])(\d+)", key) if isinstance(key, str) else None
+        if found is None:
+            return None
+        for argname in ("parameters", "grads"):
+            held = arguments.get(argname)
+            if not isinstance(held, dict) or key in held:
+                continue
+            prefix = "dW" if argname == "grads" else "W"
+            layers = sorted(int(k[len(prefix):]) for k in held if isinstance(k, str) and k.startswith(prefix)
+                            and k[len(prefix):].isdigit())
+            if not layers:
+                return None
+            L, asked = layers[-1], int(found.group(3))
+            keys = ", ".join(f"{found.group(1)}{p}{l}" for l in layers for p in "Wb")
+            if asked == 0:
+                hint = ("the layers are numbered from 1 (A0 is X, which has no weights): start the loop "
+                        "at l = 1")
+            elif asked > L:
+                hint = (f"the network has L = {L} layers, and each has one W and one b, so L = "
+                        f"len(parameters) // 2 (not len(parameters)); the loop ends at layer L")
+            else:
+                hint = f"{argname} must hold every layer's {found.group(1)}W and {found.group(1)}b"
+            return LayerKeyError(f"{name} asked {argname} for {key!r}, but {argname} holds layers 1 to {L} "
+                                 f"({keys}): {hint}")
+        return None
+    if "index out of range" not in str(error):
+        return None
+    caches = arguments.get("caches")
+    if isinstance(caches, (list, tuple)):
+        return LayerIndexError(f"{name} failed with IndexError ({error}); caches holds {len(caches)} caches, "
+                               f"caches[0] (layer 1) to caches[{len(caches) - 1}] (layer {len(caches)}): "
+                               f"layer l's cache is caches[l - 1], and L = len(caches)")
+    for argname in ("layer_dims", "layers_dims"):
+        dims = arguments.get(argname)
+        if isinstance(dims, (list, tuple)):
+            return LayerIndexError(f"{name} failed with IndexError ({error}); {argname} has {len(dims)} "
+                                   f"entries, {argname}[0] = n_x to {argname}[{len(dims) - 1}] = n_L: the "
+                                   f"layers with weights are l = 1 .. L = len({argname}) - 1, so loop over "
+                                   f"range(1, len({argname}))")
+    return None
 
 
 def _integer_kind(*arrays):
@@ -543,7 +628,20 @@ def inputs_of_L_model_forward(X, parameters):
     return L
 
 
+def check_network_output(AL):
+    """AL is the network's output, not data: NaN or inf there was made by the forward pass, and
+    the message says so (not "clean the data")."""
+    if isinstance(AL, np.ndarray) and AL.dtype.kind == "f" and AL.size and not all_finite(AL):
+        bad = int(np.sum(~np.isfinite(AL)))
+        raise ValueError(f"AL, the network's output, contains NaN or inf ({bad} of {AL.size} values). AL "
+                         f"is not data: the forward pass made it. In a training loop this usually means "
+                         f"the weights overflowed (a learning rate too large, or gradients too big: check "
+                         f"them with gradient_check), or that X is not scaled (pixels / 255); "
+                         f"np.isfinite on each W[l] and on X shows which")
+
+
 def inputs_of_compute_cost(AL, Y):
+    check_network_output(AL)
     check_real_matrix("AL", AL, rows=1)
     check_real_matrix("Y", Y)
     check_labels(Y, AL.shape[1], other="AL")
@@ -630,6 +728,7 @@ def inputs_of_linear_activation_backward(dA, cache, activation):
 def inputs_of_L_model_backward(AL, Y, caches):
     if np.shape(Y) != np.shape(AL):
         raise ValueError(f"Y must have the shape of AL {np.shape(AL)}, found {np.shape(Y)}")
+    check_network_output(AL)
     check_real_matrix("AL", AL, rows=1)
     check_real_matrix("Y", Y)
     check_labels(Y)

@@ -177,20 +177,13 @@ def test_two_layer_model_with_randomstate_starts_from_the_course_init(small_prob
 # The course's published cost tables and accuracies, with the course's own files.
 # The project cannot ship those images, so this runs only where a user has them:
 #   DNN_COURSE_DATA=/folder/with/the/course/h5/files pytest tests/test_course_outputs.py
+# (a learner without the test tools runs `dnn-course-check FOLDER` instead). With the variable,
+# notebooks 06-08 are also run top to bottom on those files (DNN_DATA_DIR), their asserts holding.
 # ---------------------------------------------------------------------------
 
-# "Deep Neural Network - Application": costs at iterations 0, 100, ..., 2400, as the course prints them
-COURSE_TWO_LAYER_COSTS = [
-    0.6930497356599888, 0.6464320953428849, 0.6325140647912677, 0.6015024920354665, 0.5601966311605747,
-    0.515830477276473, 0.4754901313943325, 0.4339163151225749, 0.400797753620389, 0.3580705011323798,
-    0.3394281538366412, 0.3052753636196264, 0.27491377282130164, 0.24681768210614846, 0.19850735037466108,
-    0.17448318112556654, 0.17080762978096023, 0.11306524562164728, 0.09629426845937154, 0.08342617959726861,
-    0.07439078704319084, 0.06630748132267932, 0.05919329501038171, 0.053361403485605564, 0.04855478562877018]
-COURSE_L_LAYER_COSTS = [   # printed with 6 decimals
-    0.771749, 0.672053, 0.648263, 0.611507, 0.567047, 0.540138, 0.527930, 0.465477, 0.369126, 0.391747,
-    0.315187, 0.272700, 0.237419, 0.199601, 0.189263, 0.161189, 0.148214, 0.137775, 0.129740, 0.121225,
-    0.113821, 0.107839, 0.102855, 0.100897, 0.092878]
-COURSE_ACCURACIES = {"two_layer": (1.0, 0.72), "L_layer": (0.9856459330143539, 0.8)}   # train, test
+# The course's published tables ("Deep Neural Network - Application"): one table, shared with the
+# learner's command dnn-course-check (dnnlib/coursecheck.py).
+from dnnlib.coursecheck import COURSE_ACCURACIES, COURSE_L_LAYER_COSTS, COURSE_TWO_LAYER_COSTS  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -225,3 +218,23 @@ def test_the_course_files_give_the_course_cost_tables(course_data, model, fast):
     train_acc, test_acc = COURSE_ACCURACIES[model]
     assert accuracy(predict(train_x, params), train_y) == pytest.approx(train_acc, abs=1e-9)
     assert accuracy(predict(test_x, params), test_y) == pytest.approx(test_acc, abs=1e-9)
+
+
+@pytest.mark.parametrize("notebook", ["06_cat_classifier", "07_experiments", "08_fast_training"])
+def test_the_notebooks_run_with_their_asserts_holding_on_the_course_files(course_data, notebook, monkeypatch):
+    """Each notebook that loads data runs top to bottom on the course's files (DNN_DATA_DIR), its asserts
+    holding and its first data line saying so; its outputs are not compared (they are the shipped data's)."""
+    import os
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    from tests.helpers import ROOT
+
+    monkeypatch.setenv("DNN_DATA_DIR", os.environ["DNN_COURSE_DATA"])
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    nb = nbformat.read(ROOT / "notebooks" / f"{notebook}.ipynb", as_version=4)
+    NotebookClient(nb, timeout=1200, kernel_name="python3",
+                   resources={"metadata": {"path": str(ROOT / "notebooks")}}).execute()   # raises on a failed assert
+    printed = ["".join(o.get("text", "")) for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    assert any("data: the course's files" in text for text in printed), "the notebook must say which data it ran on"

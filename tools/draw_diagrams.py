@@ -249,7 +249,8 @@ def draw_forward_backward():
     ax.text(1, by + h + 2, "backward", fontsize=9.5, color=BWD_LINE, weight="bold")
     for x, l, g in blocks:
         if g == "SIGMOID":
-            fwd, bwd = f"LINEAR →\n{g}\nlayer {l}", f"LINEAR ←\n{g}\nbackward {l}"
+            # L_model_backward fuses the sigmoid's backward step into dZ[L] = AL - Y: only LINEAR is left
+            fwd, bwd = f"LINEAR →\n{g}\nlayer {l}", f"LINEAR ←\nbackward {l}"
         else:
             fwd, bwd = f"LINEAR → {g}\nlayer {l}", f"LINEAR ← {g}\nbackward {l}"
         box(ax, x, fy, w, h, fwd, FORWARD, fontsize=8, linespacing=1.3)
@@ -267,15 +268,14 @@ def draw_forward_backward():
         label((x0 + x1) / 2, fm, text, FWD_LINE)
     ax.text(53, fm, "⋯", fontsize=13, ha="center", va="center", color=FWD_LINE)
     box(ax, 85, fy, 14, h, "cost $J$\nof AL and Y", "#e8e8e8", fontsize=8.5, linespacing=1.4)
-    # backward: dAL -> L -> ... -> 2 -> 1 -> dA[0]
-    box(ax, 85, by, 14, h, "$dAL$ =\n$-\\frac{Y}{AL} + \\frac{1-Y}{1-AL}$", BACKWARD, fontsize=9,
-        linespacing=1.6)
+    # backward, as L_model_backward does it: dZ[L] = AL - Y -> L -> ... -> 2 -> 1; no dA[0] is kept
+    box(ax, 85, by, 14, h, "$dZ^{[L]}$\n$= AL - Y$", BACKWARD, fontsize=9.5, linespacing=1.5)
     arrow(ax, (92, fy), (92, by + h), BWD_LINE)
-    for (x0, x1), text in (((85, 78), "dAL"), ((64, 57), "$dA^{[L-1]}$"), ((49, 42), "$dA^{[2]}$"),
-                           ((28, 20), "$dA^{[1]}$"), ((6, 0.5), "$dA^{[0]}$")):
+    for (x0, x1), text in (((85, 78), "$dZ^{[L]}$"), ((64, 57), "$dA^{[L-1]}$"), ((49, 42), "$dA^{[2]}$"),
+                           ((28, 20), "$dA^{[1]}$")):
         arrow(ax, (x0, bm), (x1, bm), BWD_LINE)
         label((x0 + x1) / 2, bm, text, BWD_LINE)
-    ax.text(3.2, bm - 1.2, "unused", fontsize=7, color=BWD_LINE, ha="center", va="top")
+    ax.text(3, bm, "no\n$dA^{[0]}$", fontsize=7.5, color=BWD_LINE, ha="center", va="center", linespacing=1.3)
     ax.text(53, bm, "⋯", fontsize=13, ha="center", va="center", color=BWD_LINE)
     ax.text(50, 62, "L_model_forward keeps cache$^{[l]}$ = (($A^{[l-1]}$, $W^{[l]}$, $b^{[l]}$), $Z^{[l]}$) "
             "for each layer; L_model_backward\nreads them in reverse order, layer L first.  Then "

@@ -23,6 +23,7 @@ HIDDEN['test_linear_forward'] = """\
 """
 
 HIDDEN['test_linear_activation_forward'] = """\
+    A_relu, _ = linear_activation_forward(A_prev, W, b, "relu")
     A_sig, (_, Z_sig) = linear_activation_forward(A_prev, W, b, "sigmoid")
     assert np.allclose(A_sig, 1 / (1 + np.exp(-np.array([[1., 1.], [-2., 7.]])))), "activation='sigmoid' must apply the sigmoid to Z"
     assert not np.allclose(A_sig, A_relu), "'sigmoid' and 'relu' must give different activations"
