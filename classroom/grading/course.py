@@ -94,9 +94,19 @@ def grade_assignment(course: Path, assignment: str, jobs: int | None = None, saf
         write_feedback(course, a, r)
     if gradebook:
         write_gradebook(course, a, results)
-    (course / OUT / f"summary-{assignment}.txt").write_text(summary(a, results), encoding="utf-8")
+    # --student regrades a few: the summary still covers everyone graded so far (the store)
+    everyone = results if students is None else stored_results(course, assignment)
+    tmp = course / OUT / f".summary-{assignment}.txt.tmp"
+    tmp.write_text(summary(a, everyone), encoding="utf-8")
+    tmp.replace(course / OUT / f"summary-{assignment}.txt")
     export_csv(course, assignments)
     return results
+
+
+def stored_results(course: Path, assignment: str) -> list[dict]:
+    """Every student's stored result of one assignment, by student id."""
+    store = Path(course) / OUT / "results" / assignment
+    return [json.loads(f.read_text(encoding="utf-8")) for f in sorted(store.glob("*.json"))]
 
 
 # -- the gradebook: nbgrader's, written by this process only ------------------------------------

@@ -111,5 +111,35 @@ def available() -> tuple[bool, str]:
     except (OSError, subprocess.TimeoutExpired) as e:
         return False, f"bubblewrap does not start: {e}"
     if proc.returncode != 0 or "sandbox-ok" not in proc.stdout:
-        return False, f"bubblewrap does not run here: {(proc.stderr or proc.stdout).strip()[:500]}"
+        why = f"bubblewrap does not run here: {(proc.stderr or proc.stdout).strip()[:500]}"
+        advice = userns_advice(read_sysctls())
+        return False, why + (f"\n  to fix: {advice}" if advice else "")
     return True, ""
+
+
+USERNS_SYSCTLS = ("kernel/apparmor_restrict_unprivileged_userns", "kernel/unprivileged_userns_clone",
+                  "user/max_user_namespaces")
+
+
+def read_sysctls() -> dict[str, str]:
+    """The kernel settings that decide whether bwrap may create user namespaces (absent: not set)."""
+    out = {}
+    for name in USERNS_SYSCTLS:
+        try:
+            out[name] = (Path("/proc/sys") / name).read_text(encoding="ascii").strip()
+        except OSError:
+            pass
+    return out
+
+
+def userns_advice(sysctls: dict[str, str]) -> str:
+    """What an administrator runs to let bwrap create user namespaces, from the blocking setting."""
+    if sysctls.get("kernel/apparmor_restrict_unprivileged_userns") == "1":
+        return ("AppArmor blocks unprivileged user namespaces (Ubuntu 23.10+): run "
+                "`sudo sysctl kernel.apparmor_restrict_unprivileged_userns=0` (persist it in "
+                "/etc/sysctl.d/), or install an AppArmor profile for /usr/bin/bwrap with `userns,`")
+    if sysctls.get("kernel/unprivileged_userns_clone") == "0":
+        return "user namespaces are off (Debian): run `sudo sysctl kernel.unprivileged_userns_clone=1`"
+    if sysctls.get("user/max_user_namespaces") == "0":
+        return "user namespaces are capped at 0: run `sudo sysctl user.max_user_namespaces=15000`"
+    return ""
