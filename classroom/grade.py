@@ -32,6 +32,7 @@ def _limits(args) -> sandbox.Limits:
 def _safe(args) -> bool:
     ok, why = sandbox.available()
     if ok:
+        print(f"sandbox: bubblewrap; {sandbox.confinement()}")
         return True
     if args.allow_unsafe:
         print(f"WARNING: no sandbox ({why}); grading WITHOUT isolation because --allow-unsafe was given: "

@@ -12,7 +12,11 @@ release; a draft above the real answer; a helper function (in the solution cell,
 it); a partly right answer; a wrong call into a reference function; a result forger; the
 cheats (IPython input transformer, wrapped run_cell, reading source/, importing the
 project's dnn_utils, always-equal objects, patched np.allclose); a vandal; an endless loop;
-a crash (os._exit); 32 GB of memory asked for; a renamed notebook; a deleted and an edited test cell; huge output.
+a crash (os._exit); 32 GB of memory asked for; a renamed notebook; a deleted and an edited test cell; huge output;
+answers that do no work (issue 25, item 5): a constant of the right shape for every function
+(CONSTANT), and answers memorised from the visible tests (every call they make, answered from a
+table of the reference's results; the constant for any other input); a reader of the course's
+seed secret (grades/.seed-secret), which would let it predict the hidden tests' inputs.
 """
 from __future__ import annotations
 
@@ -69,9 +73,10 @@ def released(course: Path, a: str) -> dict:
     return _nb(course / "release" / a / f"{a}.ipynb")
 
 
-def stub_cell(course: Path, a: str, gid: str, body: str, head: str = "") -> str:
+def stub_cell(course: Path, a: str, gid: str, body, head: str = "") -> str:
     """The solution cell of `gid` with each function's answer replaced by `body` (indented lines;
-    NAME and ARGS in it become the function's name and its parameters passed on)."""
+    NAME and ARGS in it become the function's name and its parameters passed on), or by
+    body[name], taken as it is, when body is a dict {function name: its body}."""
     src = contract.load_assignment(course, a).solutions[gid]
     defs = iter([(n.name, ", ".join(x.arg for x in n.args.args)) for n in contract.parse(src).body
                  if isinstance(n, ast.FunctionDef)])
@@ -80,7 +85,8 @@ def stub_cell(course: Path, a: str, gid: str, body: str, head: str = "") -> str:
         if line.strip() == "### BEGIN SOLUTION":
             inside = True
             name, args = next(defs)
-            out += ["    " + b.replace("NAME", name).replace("ARGS", args) for b in body.splitlines()]
+            text = body[name] if isinstance(body, dict) else body.replace("NAME", name).replace("ARGS", args)
+            out += ["    " + b for b in text.splitlines()]
         elif line.strip() == "### END SOLUTION":
             inside = False
         elif not inside:
@@ -191,7 +197,240 @@ def kinds(course: Path) -> dict:
             "L_model_forward(X, parameters)": "L_model_forward(X.T, parameters)"})},
         "memory_hog": {"06_cat_classifier": lambda c: cheat_all(c, "06_cat_classifier", "",
                                                                  body="big = np.ones(2 ** 32)\nreturn big")},
+        "seed_reader": {"03_cost": lambda c: cheat_all(c, "03_cost", "", body=(
+            "for where in [" + repr(C + "/grades/.seed-secret") + ", '../.seed-secret', '../../.seed-secret',\n"
+            "              '/grading/../.seed-secret', '/tmp/.seed-secret']:\n"
+            "    try:   # the secret the hidden tests' inputs come from: with it, they could be predicted\n"
+            "        secret = open(where, 'rb').read()\n"
+            "    except OSError:\n"
+            "        continue\n"
+            "    raise RuntimeError('seed secret read: ' + secret.hex())\n"
+            "raise RuntimeError('seed secret not readable')"))},
+        "constant": {a: (lambda c, a=a: cheat_all(c, a, "", body=CONSTANT)) for a in ASSIGNMENTS},
+        "memorised": {a: (lambda c, a=a: memorised(c, a)) for a in ASSIGNMENTS},
     }
+
+
+# -- answers that do no work (issue 25, item 5) ---------------------------------------------------------
+# A constant of the right shape for every graded function, made consistent where that passes more
+# checks (Z = 0 everywhere, so the hidden layers' A = relu(0) = 0 and AL = sigmoid(0) = 0.5).
+CONSTANT = {
+    "initialize_parameters": (
+        "return {f'{k}{l}': np.full((layer_dims[l], layer_dims[l - 1]), 0.01) if k == 'W' else np.zeros((layer_dims[l], 1))\n"
+        "        for l in range(1, len(layer_dims)) for k in 'Wb'}"),
+    "initialize_parameters_two_layer": (
+        "return {'W1': np.full((n_h, n_x), 0.01), 'b1': np.zeros((n_h, 1)), 'W2': np.full((n_y, n_h), 0.01),\n"
+        "        'b2': np.zeros((n_y, 1))}"),
+    "linear_forward": "return np.zeros((np.shape(W)[0], np.shape(A)[1])), (A, W, b)",
+    "linear_activation_forward": (
+        "Z = np.zeros((np.shape(W)[0], np.shape(A_prev)[1]))\n"
+        "return np.full(Z.shape, 0.5 if activation == 'sigmoid' else 0.0), ((A_prev, W, b), Z)"),
+    "L_model_forward": (
+        "caches, A = [], X\n"
+        "L = len(parameters) // 2\n"
+        "for l in range(1, L + 1):\n"
+        "    W, b = parameters[f'W{l}'], parameters[f'b{l}']\n"
+        "    Z = np.zeros((np.shape(W)[0], np.shape(X)[1]))\n"
+        "    caches.append(((A, W, b), Z))\n"
+        "    A = np.full(Z.shape, 0.5 if l == L else 0.0)\n"
+        "return A, caches"),
+    "compute_cost": "return 0.5",
+    "sigmoid_backward": "return np.zeros(np.shape(dA))",
+    "relu_backward": "return np.zeros(np.shape(dA))",
+    "linear_backward": "A_prev, W, b = cache\nreturn np.zeros(np.shape(A_prev)), np.zeros(np.shape(W)), np.zeros(np.shape(b))",
+    "linear_activation_backward": (
+        "(A_prev, W, b), Z = cache\n"
+        "return np.zeros(np.shape(A_prev)), np.zeros(np.shape(W)), np.zeros(np.shape(b))"),
+    "L_model_backward": (
+        "grads = {}\n"
+        "for l, ((A_prev, W, b), Z) in enumerate(caches, start=1):\n"
+        "    grads[f'dW{l}'], grads[f'db{l}'] = np.zeros(np.shape(W)), np.zeros(np.shape(b))\n"
+        "    if l < len(caches):\n"
+        "        grads[f'dA{l}'] = np.zeros(np.shape(Z))\n"
+        "return grads"),
+    "update_parameters": "return {k: np.zeros(np.shape(v)) for k, v in parameters.items()}",
+    "L_layer_model": (
+        "parameters = {f'{k}{l}': np.zeros((layers_dims[l], layers_dims[l - 1]) if k == 'W' else (layers_dims[l], 1))\n"
+        "              for l in range(1, len(layers_dims)) for k in 'Wb'}\n"
+        "return parameters, [0.5] * len(range(0, num_iterations, 100))"),
+    "flatten_images": "return np.zeros((int(np.prod(np.shape(images)[1:])), np.shape(images)[0]))",
+}
+
+# The memoriser's helpers (in the student's cell): a table of the visible tests' calls, each
+# (arguments, result) as plain literals; on a call with other arguments, the constant answer.
+MEMO_HELPERS = '''import base64 as _b64
+import hashlib as _hashlib
+
+import numpy as _np
+
+
+def _value(e, args):
+    kind = e[0]
+    if kind == "nd":
+        return _np.frombuffer(_b64.b64decode(e[3]), dtype=e[1]).reshape(e[2]).copy()
+    if kind == "stat":      # a large array: only its mean and spread, which is all the visible tests look at
+        return _np.random.default_rng(7).standard_normal(e[2]).astype(e[1]) * e[4] + e[3]
+    if kind == "npscalar":
+        return _np.frombuffer(_b64.b64decode(e[2]), dtype=e[1])[0]
+    if kind == "py":
+        return e[1]
+    if kind in ("list", "tuple"):
+        items = [_value(x, args) for x in e[1]]
+        return items if kind == "list" else tuple(items)
+    if kind == "dict":
+        return {k: _value(v, args) for k, v in e[1]}
+    if kind == "arg":       # the argument itself (a cache holds the inputs)
+        x = args
+        for step in e[1]:
+            x = x[step]
+        return x
+    raise ValueError(kind)
+
+
+def _fits(e, x):
+    kind = e[0]
+    if kind == "nd":
+        return isinstance(x, _np.ndarray) and x.shape == tuple(e[2]) and _np.array_equal(x, _value(e, ()))
+    if kind == "digest":
+        return (isinstance(x, _np.ndarray) and x.shape == tuple(e[2])
+                and _hashlib.sha256(_np.ascontiguousarray(x, dtype=e[1]).tobytes()).hexdigest() == e[3])
+    if kind in ("py", "npscalar"):
+        return not isinstance(x, (_np.ndarray, list, tuple, dict)) and type(x).__name__ != "RandomState" and x == _value(e, ())
+    if kind in ("list", "tuple"):
+        return isinstance(x, (list, tuple)) and len(x) == len(e[1]) and all(_fits(a, b) for a, b in zip(e[1], x))
+    if kind == "dict":
+        return isinstance(x, dict) and sorted(x) == sorted(k for k, _ in e[1]) and all(_fits(v, x[k]) for k, v in e[1])
+    if kind == "rs":
+        x = getattr(x, "legacy", x)     # @checked hands the function a Generator drawing from the RandomState
+        if not isinstance(x, _np.random.RandomState):
+            return False
+        state = x.get_state()
+        return (_b64.b64encode(_np.asarray(state[1], dtype=_np.uint32).tobytes()).decode() == e[1]
+                and list(state[2:]) == list(e[2:]))
+    return False
+
+
+def _recall(memo, args):
+    for key, out in memo:
+        if len(key) == len(args) and all(_fits(k, x) for k, x in zip(key, args)):
+            return [_value(out, args)]
+    return []
+'''
+MEMO_LIMIT = 512          # arrays larger than this are memorised by their mean and spread (cells stay small)
+
+
+class _NotMemorisable(Exception):
+    pass
+
+
+def _memo_encode(x, args=None, snapshot=None, as_key=False):
+    """A literal for the memoriser's table. args/snapshot: the call's arguments and {id: (path, bytes)}
+    of their arrays before the call, so that a result that IS an unchanged argument refers to it."""
+    import base64
+    import hashlib
+
+    import numpy as np
+
+    if isinstance(x, np.ndarray):
+        if snapshot is not None and id(x) in snapshot and snapshot[id(x)][1] == x.tobytes():
+            return ("arg", snapshot[id(x)][0])
+        if x.dtype == object:
+            raise _NotMemorisable("object array")
+        if x.size > MEMO_LIMIT:
+            if as_key:
+                return ("digest", x.dtype.str, list(x.shape), hashlib.sha256(np.ascontiguousarray(x).tobytes()).hexdigest())
+            return ("stat", x.dtype.str, list(x.shape), float(x.mean()), float(x.std()))
+        return ("nd", x.dtype.str, list(x.shape), base64.b64encode(np.ascontiguousarray(x).tobytes()).decode())
+    if isinstance(x, np.generic):
+        return ("npscalar", x.dtype.str, base64.b64encode(x.tobytes()).decode())
+    if isinstance(x, np.random.RandomState):
+        state = x.get_state()
+        return ("rs", base64.b64encode(np.asarray(state[1], dtype=np.uint32).tobytes()).decode(),
+                int(state[2]), int(state[3]), float(state[4]))
+    if x is None or type(x) in (bool, int, str) or (type(x) is float and np.isfinite(x)):
+        return ("py", x)
+    if type(x) in (list, tuple):
+        return (type(x).__name__, [_memo_encode(v, args, snapshot, as_key) for v in x])
+    if type(x) is dict and all(type(k) is str for k in x):
+        return ("dict", [(k, _memo_encode(v, args, snapshot, as_key)) for k, v in x.items()])
+    raise _NotMemorisable(type(x).__name__)
+
+
+def _arrays_in(x, path=()):
+    """{id: (path, bytes)} of the arrays inside an argument tuple (through lists, tuples, dicts)."""
+    import numpy as np
+
+    if isinstance(x, np.ndarray):
+        return {id(x): (list(path), x.tobytes())}
+    out = {}
+    if type(x) in (list, tuple):
+        for i, v in enumerate(x):
+            out.update(_arrays_in(v, path + (i,)))
+    elif type(x) is dict:
+        for k, v in x.items():
+            out.update(_arrays_in(v, path + (k,)))
+    return out
+
+
+def visible_calls(course: Path, a: str) -> dict[str, list]:
+    """{function: [(arguments, result) literals]}: every call the visible tests of `a` make to its
+    graded functions, answered by the reference (the project's dnn_utils.py)."""
+    import contextlib
+    import importlib.util
+    import inspect
+    import io
+
+    import numpy as np
+
+    spec = importlib.util.spec_from_file_location("_reference_dnn_utils", ROOT / "dnn_utils.py")
+    ref = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(ref)
+    asg = contract.load_assignment(course, a)
+    calls: dict[str, list] = {fn: [] for fn in asg.functions}
+
+    def recorder(name):
+        fn = getattr(ref, name)
+        signature = inspect.signature(fn)
+
+        def call(*args, **kwargs):
+            bound = signature.bind(*args, **kwargs)
+            bound.apply_defaults()
+            params = tuple(bound.arguments.values())
+            try:
+                key, snapshot = _memo_encode(params, as_key=True)[1], _arrays_in(params)
+            except _NotMemorisable:
+                key = None
+            result = fn(*args, **kwargs)
+            if key is not None:
+                try:
+                    calls[name].append((key, _memo_encode(result, params, snapshot)))
+                except _NotMemorisable:
+                    pass
+            return result
+        return call
+
+    ns = dict(vars(ref), np=np)
+    ns.update({fn: recorder(fn) for fn in asg.functions})
+    for t in asg.tests:
+        with contextlib.redirect_stdout(io.StringIO()):
+            exec(compile(t.visible, f"<visible tests of {t.grade_id}>", "exec"), ns)
+    return calls
+
+
+def memorised(course: Path, a: str) -> dict:
+    """`a` answered from a table of the visible tests' calls (their inputs and the reference's
+    results), and a constant of the right shape for any other input: no work at all."""
+    calls = visible_calls(course, a)
+    params = {n.name: ", ".join(x.arg for x in n.args.args)
+              for src in contract.load_assignment(course, a).solutions.values()
+              for n in contract.parse(src).body if isinstance(n, ast.FunctionDef)}
+    bodies = {fn: (f"hit = _recall({calls[fn]!r}, ({params[fn]},))\nif hit:\n    return hit[0]\n" + CONSTANT[fn])
+              for fn in calls}
+    nb = cheat_all(course, a, MEMO_HELPERS + "\n\n", body=bodies)
+    for cell in nb["cells"]:
+        if contract.nbgrader_meta(cell).get("solution") and len(cell["source"]) > 190_000:
+            raise ValueError(f"simulate_class: a memorised cell of {a} has {len(cell['source'])} characters")
+    return nb
 
 
 def with_draft(course: Path) -> dict:
@@ -228,8 +467,8 @@ def with_huge_output(course: Path) -> dict:
     return nb
 
 
-def cheat_all(course: Path, a: str, head: str, body: str = "raise NotImplementedError()") -> dict:
-    """Every solution cell of `a`: the cheat's code at the top, functions with `body`."""
+def cheat_all(course: Path, a: str, head: str, body="raise NotImplementedError()") -> dict:
+    """Every solution cell of `a`: the cheat's code at the top, functions with `body` (or body[name])."""
     sols = contract.load_assignment(course, a).solutions
     return answered(course, a, replace={gid: stub_cell(course, a, gid, body, head) for gid in sols})
 

@@ -236,3 +236,61 @@ def assert_command_writes_nowhere_by_default(module, tmp_path):
     assert {p.name: p.stat().st_mtime_ns for p in (ROOT / "datasets").iterdir()} == shipped
     help_text = run_module(module, "--help", check=True).stdout
     assert "--out" in help_text and "datasets" in help_text  # the clone's folder is named, never a default
+
+
+# ---------------------------------------------------------------------------
+# Notebook 06's one choice of trainer
+# ---------------------------------------------------------------------------
+
+def with_fast_path(nb):
+    """Notebook 06 (exercise or classroom edition) with its one choice set to the fast path:
+    the line `FAST = False` becomes `FAST = True`. Every cell still runs: the cell that
+    compares the learner's loop with the fast path (101 iterations, same parameters to 1e-10)
+    runs whatever FAST says; only the two 2500-iteration trainings take the fast path (with the
+    learner's loop they are nearly all of the notebook's time: full 12288-wide products at every
+    iteration). The tests that keep FAST = False are marked slow (`pytest -m slow`)."""
+    switches = [(cell, i) for cell in nb.cells if cell.cell_type == "code"
+                for i, line in enumerate(cell.source.split("\n")) if line.strip() == "FAST = False"]
+    assert len(switches) == 1, f"expected one line `FAST = False` in notebook 06, found {len(switches)}"
+    cell, i = switches[0]
+    lines = cell.source.split("\n")
+    lines[i] = lines[i].replace("False", "True")
+    cell.source = "\n".join(lines)
+    return nb
+
+
+# The classroom edition's points per test cell (classroom/hidden/), as the README's table gives them.
+POINTS = {
+    "01_initialization": {"test_initialize_parameters": 2, "test_initialize_parameters_two_layer": 1},
+    "02_forward_propagation": {"test_linear_forward": 2, "test_linear_activation_forward": 2,
+                               "test_L_model_forward": 3},
+    "03_cost": {"test_compute_cost": 2},
+    "04_backward_propagation": {"test_sigmoid_backward": 2, "test_linear_backward": 3,
+                                "test_linear_activation_backward": 2, "test_L_model_backward": 3},
+    "05_update_parameters": {"test_update_parameters": 2, "test_L_layer_model": 3},
+    "06_cat_classifier": {"test_flatten_images": 2},
+}
+
+
+def generate_assignments(course: Path, names) -> None:
+    """`nbgrader generate_assignment NAME --force --create` for each name, in the course folder (which
+    holds nbgrader_config.py). nbgrader runs `alembic` from the environment's bin/, so it goes on PATH."""
+    import warnings
+
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+    from traitlets.config.loader import PyFileConfigLoader
+
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
+    config.CourseDirectory.root = str(course)
+    api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+    old = os.environ.get("PATH", "")
+    os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + old
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for name in names:
+                r = api.generate_assignment(name, force=True, create=True)
+                assert r["success"], r.get("log", "")[-3000:]
+    finally:
+        os.environ["PATH"] = old

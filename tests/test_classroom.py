@@ -8,10 +8,15 @@ submissions are auto-graded with `nbgrader autograde`, offline:
 * "solutions": the release with the instructor's answers pasted in -> full points
 * one student per bug of the blog post           -> the affected cells lose points,
                                                     with a message naming the bug
+
+By default the release is checked (markup, no answer handed out, the student module); the
+autograded class, `nbgrader validate` and `nbgrader export` are the slow tier (`pytest -m slow`,
+README), with the solutions student's 06 trained in the student's own loop.
 """
 from __future__ import annotations
 
 import ast
+import contextlib
 import os
 import re
 import shutil
@@ -25,6 +30,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 from classroom import build  # noqa: E402
+from tests.helpers import POINTS, with_fast_path  # noqa: E402
 
 ASSIGNMENTS = build.ASSIGNMENTS
 
@@ -140,26 +146,49 @@ def succeeded(result: dict, what: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def course(tmp_path_factory):
+def released(tmp_path_factory):
+    """The course folder built from the series, with every assignment's student release."""
     course = tmp_path_factory.mktemp("course")
     build.build(course)
     shutil.copyfile(ROOT / "classroom" / "nbgrader_config.py", course / "nbgrader_config.py")
-    with pytest.MonkeyPatch.context() as env, warnings.catch_warnings():
+    with nbgrader_environment(), warnings.catch_warnings():
         warnings.simplefilter("ignore")          # SQLAlchemy's warnings from inside nbgrader
-        # nbgrader runs the `alembic` script of its own environment when it creates the gradebook
-        env.setenv("PATH", os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""))
-        # A bug student hands in one assignment; for the earlier steps it uses, the kernels find
-        # the solutions student's graded work (see _yours in the student module).
-        env.setenv("DNN_COURSE_DIR", str(course / "autograded" / "solutions"))
         api = nbgrader_api(course)
         for assignment in ASSIGNMENTS:
             succeeded(api.generate_assignment(assignment, force=True, create=True), f"generate {assignment}")
+    return course
+
+
+@contextlib.contextmanager
+def nbgrader_environment(course_dir: Path | None = None):
+    """PATH and DNN_COURSE_DIR as nbgrader's in-process API needs them, restored afterwards."""
+    with pytest.MonkeyPatch.context() as env:
+        # nbgrader runs the `alembic` script of its own environment when it creates the gradebook
+        env.setenv("PATH", os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""))
+        if course_dir is not None:
+            # A bug student hands in one assignment; for the earlier steps it uses, the kernels find
+            # the solutions student's graded work (see _yours in the student module).
+            env.setenv("DNN_COURSE_DIR", str(course_dir))
+        yield
+
+
+@pytest.fixture(scope="module")
+def course(released):
+    """The released course with its class autograded: untouched, solutions, one student per bug.
+    The solutions student's 06 trains its two networks with the fast path (with_fast_path: every
+    cell still runs, and the cell comparing the student's loop with the fast path runs the student's
+    functions); test_solutions_train_06_with_their_own_loop (slow tier) grades it as released."""
+    course = released
+    with nbgrader_environment(course / "autograded" / "solutions"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")          # SQLAlchemy's warnings from inside nbgrader
+        api = nbgrader_api(course)
         source = {a: nbformat.read(course / "source" / a / f"{a}.ipynb", 4) for a in ASSIGNMENTS}
         release = {a: nbformat.read(course / "release" / a / f"{a}.ipynb", 4) for a in ASSIGNMENTS}
         students = {"untouched": {}, "solutions": {}}
         for a in ASSIGNMENTS:
             students["untouched"][a] = release[a]
             students["solutions"][a] = answered(release[a], source[a])
+        with_fast_path(students["solutions"]["06_cat_classifier"])
         for student, (a, name, *_rest) in BUGS.items():
             students[student] = {a: answered(release[a], source[a], bug=name)}
         # in order, so that each assignment finds the student's earlier ones
@@ -171,18 +200,46 @@ def course(tmp_path_factory):
     return course
 
 
+@pytest.mark.slow
+def test_solutions_train_06_with_their_own_loop(released, tmp_path):
+    """The instructor's answers to 06, as released (FAST = False: both networks trained for 2500
+    iterations with the student's own functions), autograde to full marks without an error."""
+    a = "06_cat_classifier"
+    course = released
+    # the student's earlier assignments, answered, where the 06 kernel finds them (DNN_COURSE_DIR)
+    for earlier in ASSIGNMENTS[:ASSIGNMENTS.index(a)]:
+        (tmp_path / earlier).mkdir()
+        nbformat.write(answered(nbformat.read(course / "release" / earlier / f"{earlier}.ipynb", 4),
+                                nbformat.read(course / "source" / earlier / f"{earlier}.ipynb", 4)),
+                       tmp_path / earlier / f"{earlier}.ipynb")
+    work = answered(nbformat.read(course / "release" / a / f"{a}.ipynb", 4),
+                    nbformat.read(course / "source" / a / f"{a}.ipynb", 4))
+    assert any(line.strip() == "FAST = False" for c in work.cells for line in c.source.splitlines())
+    student = "solutions_own_loop"
+    with nbgrader_environment(tmp_path), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        submit(course, student, a, work)
+        succeeded(nbgrader_api(course).autograde(a, student, force=True, create=True), f"autograde {a} {student}")
+    grades = scores(course, student, a)
+    assert grades and all(score == max_score for score, max_score in grades.values()), grades
+    assert error_messages(course, student, a) == {}
+
+
+@pytest.mark.slow
 def test_every_assignment_has_graded_cells(course):
     for a in ASSIGNMENTS:
         grades = scores(course, "solutions", a)
         assert grades, f"{a} has no graded cell"
 
 
+@pytest.mark.slow
 def test_untouched_release_scores_zero(course):
     for a in ASSIGNMENTS:
         for cell, (score, max_score) in scores(course, "untouched", a).items():
             assert max_score > 0 and score == 0, f"{a} {cell}: {score}/{max_score} for the untouched release"
 
 
+@pytest.mark.slow
 def test_instructor_answers_score_full_marks_without_errors(course):
     for a in ASSIGNMENTS:
         for cell, (score, max_score) in scores(course, "solutions", a).items():
@@ -191,6 +248,7 @@ def test_instructor_answers_score_full_marks_without_errors(course):
         assert error_messages(course, "solutions", a) == {}, a
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("student", list(BUGS))
 def test_blog_post_bug_loses_points_with_a_clear_message(course, student):
     a, _name, lose, keep, message = BUGS[student]
@@ -205,6 +263,7 @@ def test_blog_post_bug_loses_points_with_a_clear_message(course, student):
     assert message in errors[lose[0]], f"{student}: the message of {lose[0]} does not say {message!r}: {errors[lose[0]]}"
 
 
+@pytest.mark.slow
 def test_grades_export_to_csv(course):
     """`nbgrader export` (the instructor's last step) gives one row per student and assignment."""
     import csv
@@ -223,10 +282,10 @@ def _code_lines(text: str) -> set[str]:
     return {line.strip() for line in text.splitlines() if line.strip() and not line.strip().startswith("#")}
 
 
-def test_release_reveals_no_solution(course):
+def test_release_reveals_no_solution(released):
     answers = set()
     for a in ASSIGNMENTS:
-        for source in solution_regions(nbformat.read(course / "source" / a / f"{a}.ipynb", 4)).values():
+        for source in solution_regions(nbformat.read(released / "source" / a / f"{a}.ipynb", 4)).values():
             inside = False
             for line in source.splitlines():
                 if line.strip() == "### BEGIN SOLUTION":
@@ -236,15 +295,15 @@ def test_release_reveals_no_solution(course):
                 elif inside:
                     answers |= _code_lines(line)
     assert len(answers) > 50  # the answers were found at all
-    handed_out = set().union(_code_lines((course / "release" / ASSIGNMENTS[0] / "dnn_utils.py").read_text()),
+    handed_out = set().union(_code_lines((released / "release" / ASSIGNMENTS[0] / "dnn_utils.py").read_text()),
                              *(_code_lines((ROOT / "dnnlib" / name).read_text()) for name in ("checks.py", "student.py")))
     revealing = answers - ALLOWED_SHARED_LINES - handed_out
     # every graded function's answer has lines of its own, and they are among those checked
     for a in ASSIGNMENTS:
-        for grade_id, source in solution_regions(nbformat.read(course / "source" / a / f"{a}.ipynb", 4)).items():
+        for grade_id, source in solution_regions(nbformat.read(released / "source" / a / f"{a}.ipynb", 4)).items():
             assert _code_lines(source) & revealing, f"{a} {grade_id}: no line of the answer is checked"
     for a in ASSIGNMENTS:
-        nb = nbformat.read(course / "release" / a / f"{a}.ipynb", 4)
+        nb = nbformat.read(released / "release" / a / f"{a}.ipynb", 4)
         text = "\n".join(c.source for c in nb.cells)
         found = sorted(_code_lines(text) & revealing)
         assert not found, f"the release of {a} shows lines of the answers: {found}"
@@ -252,7 +311,7 @@ def test_release_reveals_no_solution(course):
         stubs = [c for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("solution")]
         assert stubs and all("raise NotImplementedError()" in c.source for c in stubs)
         assert not any(c.get("outputs") for c in nb.cells if c.cell_type == "code"), f"{a}: outputs in the release"
-        module = (course / "release" / a / "dnn_utils.py").read_text()
+        module = (released / "release" / a / "dnn_utils.py").read_text()
         assert not _code_lines(module) & revealing, f"the release module of {a} shows answers"
 
 
@@ -276,12 +335,12 @@ print("ok")
 """
 
 
-def test_student_module_keeps_the_helpers_and_stubs_the_answers(course, tmp_path):
+def test_student_module_keeps_the_helpers_and_stubs_the_answers(released, tmp_path):
     """The release's dnn_utils.py, imported from its assignment folder as a student's kernel does."""
     folder = tmp_path / "06_cat_classifier"
-    shutil.copytree(course / "release" / "06_cat_classifier", folder)
-    source02 = nbformat.read(course / "source" / "02_forward_propagation" / "02_forward_propagation.ipynb", 4)
-    release02 = nbformat.read(course / "release" / "02_forward_propagation" / "02_forward_propagation.ipynb", 4)
+    shutil.copytree(released / "release" / "06_cat_classifier", folder)
+    source02 = nbformat.read(released / "source" / "02_forward_propagation" / "02_forward_propagation.ipynb", 4)
+    release02 = nbformat.read(released / "release" / "02_forward_propagation" / "02_forward_propagation.ipynb", 4)
     (tmp_path / "02_forward_propagation").mkdir()
     env = {k: v for k, v in os.environ.items() if k != "DNN_COURSE_DIR"}
     for step, notebook in (("answered", answered(release02, source02)), ("unfinished", release02)):
@@ -291,6 +350,7 @@ def test_student_module_keeps_the_helpers_and_stubs_the_answers(course, tmp_path
         assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-3000:]
 
 
+@pytest.mark.slow
 def test_nbgrader_validate_tells_a_student_before_submitting(course, tmp_path):
     a = "03_cost"
     folder = tmp_path / a
@@ -304,23 +364,14 @@ def test_nbgrader_validate_tells_a_student_before_submitting(course, tmp_path):
     assert "VALIDATION FAILED" in out and "NotImplementedError" in out, out[-2000:]
 
 
-EXPECTED_POINTS = {
-    "01_initialization": {"test_initialize_parameters": 2, "test_initialize_parameters_two_layer": 1},
-    "02_forward_propagation": {"test_linear_forward": 2, "test_linear_activation_forward": 2,
-                               "test_L_model_forward": 3},
-    "03_cost": {"test_compute_cost": 2},
-    "04_backward_propagation": {"test_sigmoid_backward": 2, "test_linear_backward": 3,
-                                "test_linear_activation_backward": 2, "test_L_model_backward": 3},
-    "05_update_parameters": {"test_update_parameters": 2, "test_L_layer_model": 3},
-    "06_cat_classifier": {"test_flatten_images": 2},
-}
+EXPECTED_POINTS = POINTS
 
 
-def test_instructor_notebooks_are_marked_up_for_nbgrader(course):
+def test_instructor_notebooks_are_marked_up_for_nbgrader(released):
     """Every graded function is a solution cell with markers, followed by its locked test cell."""
     ids = []
     for a in ASSIGNMENTS:
-        nb = nbformat.read(course / "source" / a / f"{a}.ipynb", 4)
+        nb = nbformat.read(released / "source" / a / f"{a}.ipynb", 4)
         points = {}
         for i, cell in enumerate(nb.cells):
             meta = cell.get("metadata", {}).get("nbgrader")

@@ -25,6 +25,10 @@ top-level statements). Each top-level statement is one of:
 * **setup**: anything else. If setup raises, the remaining checks of the cell fail with that
   error (a cascade is reported once, where it happened).
 
+In a cell with hidden tests, only the checks and diagnostics between the hidden-test markers count:
+those of the visible tests (the learner's, which an answer memorised from them passes) are
+**visible**: they run and their messages are shown, but they score nothing and fail nothing.
+
 A failing check does not stop the cell: later checks still run. So a function that is
 right but for one option loses only that option's share. A cell's score is
 points x (checks passed) / (checks), rounded down to a quarter of the cell's points (so a
@@ -136,14 +140,41 @@ def test_statements(source: str) -> list[ast.stmt]:
     return list(tree.body)
 
 
+def hidden_spans(source: str) -> list[tuple[int, int]]:
+    """(first, last) line numbers of each hidden-test region, markers excluded."""
+    spans, start = [], None
+    for i, line in enumerate(source.splitlines(), start=1):
+        if line.strip() == HIDDEN_BEGIN:
+            start = i + 1
+        elif line.strip() == HIDDEN_END and start is not None:
+            spans.append((start, i - 1))
+            start = None
+    return spans
+
+
+def kinds_of(source: str, stmts: list[ast.stmt]) -> list[str]:
+    """classify() of each statement; in a cell with hidden tests, a check or diagnostic of the visible
+    tests is 'visible': it runs and its message is shown, but it scores nothing and fails nothing
+    (a memorised answer passes it: item 5 of issue 25). Setup fails the cell wherever it is."""
+    spans = hidden_spans(source)
+    out = []
+    for s in stmts:
+        kind = classify(s)
+        if spans and kind != "setup" and not any(a <= s.lineno <= b for a, b in spans):
+            kind = "visible"
+        out.append(kind)
+    return out
+
+
 def statements(source: str) -> list[dict]:
     """The test cell's statements as the harness runs them: kind, first line, code."""
     with AST_LOCK:
-        return [{"kind": classify(s), "line": s.lineno, "code": ast.unparse(s)} for s in test_statements(source)]
+        stmts = test_statements(source)
+        return [{"kind": k, "line": s.lineno, "code": ast.unparse(s)} for k, s in zip(kinds_of(source, stmts), stmts)]
 
 
 def check_kinds(source: str) -> list[str]:
-    return [classify(s) for s in test_statements(source)]
+    return kinds_of(source, test_statements(source))
 
 
 def called_names(source: str) -> set[str]:

@@ -13,6 +13,7 @@ files and the CSV export.
 """
 from __future__ import annotations
 
+import ast
 import csv
 import html
 import importlib.util
@@ -23,12 +24,17 @@ import warnings
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from . import contract, runner, sandbox
+from . import contract, runner, sandbox, seeds
 
 ROOT = Path(__file__).resolve().parents[2]
 #: the modules of dnnlib the student module needs in the sandbox (not the editions or dataset builders)
 SANDBOX_PACKAGE = ["__init__.py", "checks.py", "training.py", "initialization.py", "data.py", "files.py",
                    "gradcheck.py", "plots.py", "fast.py", "student.py"]
+#: what computes a course function is withheld from the sandbox (issue 25): these functions keep their
+#: names (dnn_utils imports them) but only raise there. fast: the whole training, forward and backward;
+#: initialization: initialize_parameters's numbers; gradcheck: L_model_backward's gradients by finite
+#: differences; training.cost_of: compute_cost. None: every function of the module.
+WITHHELD = {"fast.py": None, "initialization.py": None, "gradcheck.py": None, "training.py": {"cost_of"}}
 OUT = "grades"          # DIR/grades/: what this grader writes (besides feedback/ and gradebook.db)
 
 
@@ -43,20 +49,39 @@ def prepare_module_dir(course: Path, a: contract.Assignment, all_assignments: li
     lib.mkdir(parents=True)
     shutil.copyfile(a.folder / "dnn_utils.py", lib / "dnn_utils.py")
     shutil.copyfile(sandbox.HARNESS, lib / "harness.py")
+    shutil.copyfile(sandbox.HARNESS.parent / "plain.py", lib / "plain.py")      # the harness's data format
     package = Path(importlib.util.find_spec("dnnlib").origin).parent
     (lib / "dnnlib").mkdir()
     for name in SANDBOX_PACKAGE:
-        shutil.copyfile(package / name, lib / "dnnlib" / name)
+        if name in WITHHELD:
+            text = withheld((package / name).read_text(encoding="utf-8"), WITHHELD[name], f"dnnlib.{name[:-3]}")
+            (lib / "dnnlib" / name).write_text(text, encoding="utf-8")
+        else:
+            shutil.copyfile(package / name, lib / "dnnlib" / name)
     if (a.folder / "datasets").is_dir():
         shutil.copytree(a.folder / "datasets", lib / "datasets")
     return lib
+
+
+def withheld(source: str, names: set[str] | None, module: str) -> str:
+    """The module with the bodies of `names` (None: of every function and method) replaced by a
+    raise: the names stay importable, nothing is computed."""
+    with contract.AST_LOCK:
+        tree = ast.parse(source)
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and (names is None or node.name in names):
+                text = f"{module}.{node.name} computes the course's functions: it is not available while grading"
+                node.body = [ast.Raise(exc=ast.Call(func=ast.Name("RuntimeError", ast.Load()),
+                                                    args=[ast.Constant(text)], keywords=[]), cause=None)]
+        return ast.unparse(ast.fix_missing_locations(tree)) + "\n"
 
 
 def students_of(course: Path, assignment: str) -> list[str]:
     sub = course / "submitted"
     if not sub.is_dir():
         return []
-    return sorted(p.name for p in sub.iterdir() if p.is_dir() and (p / assignment).exists())
+    # lexists: a folder that is a symbolic link (even a dangling one) is graded, as a 0 with its reason
+    return sorted(p.name for p in sub.iterdir() if p.is_dir() and os.path.lexists(p / assignment))
 
 
 def grade_assignment(course: Path, assignment: str, jobs: int | None = None, safe: bool = True,
@@ -73,11 +98,16 @@ def grade_assignment(course: Path, assignment: str, jobs: int | None = None, saf
     lib = prepare_module_dir(course, a, list(assignments.values()))
     limits = limits or sandbox.Limits()
     who = students if students is not None else students_of(course, assignment)
-    jobs_list = [runner.Job(course, a, earlier, later, lib, s, course / "submitted" / s / assignment, limits, safe)
+    jobs_list = [runner.Job(course, a, earlier, later, lib, s, course / "submitted" / s / assignment, limits, safe,
+                            seed=seeds.student_seed(course, assignment, s))
                  for s in who]
 
     def one(job):
-        r = runner.grade(job)
+        try:
+            r = runner.grade(job)
+        except Exception as e:  # noqa: BLE001 (one submission never stops the others' grading)
+            r = failed(job, f"the grader failed on this submission ({type(e).__name__}: {str(e)[:300]}); "
+                            f"please report it")
         if progress:
             progress(r)
         return r
@@ -101,6 +131,15 @@ def grade_assignment(course: Path, assignment: str, jobs: int | None = None, saf
     tmp.replace(course / OUT / f"summary-{assignment}.txt")
     export_csv(course, assignments)
     return results
+
+
+def failed(job: runner.Job, reason: str) -> dict:
+    """A submission the grader could not grade: 0 in every cell, with the reason."""
+    a = job.assignment
+    r = {"student": job.student, "assignment": a.name, "notebook": None, "notes": [reason], "score": 0.0,
+         "max": a.points, "cells": {t.grade_id: runner.cell_result(t, "missing", message=reason) for t in a.tests}}
+    r["seconds"] = 0.0
+    return r
 
 
 def stored_results(course: Path, assignment: str) -> list[dict]:
