@@ -286,7 +286,7 @@ def test_install_cell_does_nothing_where_the_course_imports(edition, tmp_path):
 
 # The cell's function, run offline: pip, git and Drive are stand-ins (a script, a local repository, a folder).
 CELL_RUN = """
-import json, sys
+import json, os, sys
 config = json.loads(sys.argv[1])
 namespace = {}
 exec(compile(open(config["cell"]).read().split("\\ncourse_setup(")[0], "cell", "exec"), namespace)
@@ -302,7 +302,8 @@ try:
     result = namespace["course_setup"](config["edition"], config["repository"], "deep-nn-from-scratch",
                                        pip=config["pip"], colab=config.get("colab", False), mount=mount,
                                        drive_folder=config["drive"])
-    print("RESULT", result, sys.path[0])
+    import importlib.util  # where `import dnn_utils` now leads (python -c: '' leads sys.path, as in a kernel)
+    print("RESULT", result, os.path.dirname(importlib.util.find_spec("dnn_utils").origin))
 except Exception as e:
     print("ERROR", type(e).__name__, isinstance(e, RuntimeError), str(e).replace("\\n", " "))
 """

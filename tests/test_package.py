@@ -75,10 +75,6 @@ def test_every_module_imports_on_its_own():
 #: loading a module by its path, or finding one through an edited sys.path
 FORBIDDEN = re.compile(r"spec_from_file_\w+|sys\.path\s*(\.\s*(insert|append|extend)\b|\[|\+=)"
                        r"|run_path\(|SourceFileLoader")
-#: functions that are not project code but the source of a notebook's first cell, run in a Colab kernel
-#: where nothing of the project is installed yet: there, the learner's Drive folder must become where
-#: `import dnn_utils` looks, as the notebook's own folder is in a local Jupyter
-NOTEBOOK_BOOTSTRAP = {"tools/install_cell.py": {"course_setup"}}
 
 
 @pytest.mark.parametrize("path", sorted(p for p in ROOT.rglob("*.py") if not any(
@@ -90,9 +86,6 @@ def test_no_module_is_loaded_by_path(path):
     tree = ast.parse(path.read_text(encoding="utf-8"))
     strings = {(n.lineno, n.end_lineno) for n in ast.walk(tree)
                if isinstance(n, ast.Constant) and isinstance(n.value, str)}
-    bootstrap = NOTEBOOK_BOOTSTRAP.get(path.relative_to(ROOT).as_posix(), set())
-    strings |= {(n.lineno, n.end_lineno) for n in ast.walk(tree)
-                if isinstance(n, ast.FunctionDef) and n.name in bootstrap}
     lines = path.read_text(encoding="utf-8").splitlines()
     bad = []
     for i, line in enumerate(lines, start=1):

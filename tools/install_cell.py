@@ -160,9 +160,16 @@ def course_setup(edition, repository, name, *, pip=None, git="git", colab=None, 
             for path in sorted(source.iterdir()):
                 if path.is_file() and not (folder / path.name).exists():
                     shutil.copy2(path, folder / path.name)
-    sys.path.insert(0, str(folder))
+    # the kernel imports from its working folder ('' leads sys.path in IPython kernels, Colab's too),
+    # as a local Jupyter started in exercises/ does: the student edition, from that folder, from now on
     os.chdir(folder)
-    sys.modules.pop("dnn_utils", None)  # the student edition, from that folder, from now on
+    sys.modules.pop("dnn_utils", None)
+    found = importlib.util.find_spec("dnn_utils") if importable("dnn_utils") else None
+    if found is None or Path(found.origin).resolve().parent != folder.resolve():
+        raise CourseSetupError(
+            f"`import dnn_utils` does not find the exercise edition in {folder} (found: "
+            f"{found.origin if found else 'nothing'}): this kernel does not import from its working folder. "
+            f"Use Binder, or your own computer (the README's install).")
     print(f"Your exercise notebooks are in Google Drive, {folder.relative_to(folder.parents[2])}. Work in "
           "those (File > Open notebook > Google Drive): each reads the functions you wrote in the others "
           "from there. What you write in a notebook opened from GitHub is saved nowhere the next notebook "
