@@ -2,7 +2,8 @@
 
 * exercises/ is exactly what `python tools/editions.py` writes;
 * with every blank filled with the reference answer, every exercise notebook runs clean,
-  and each uses the learner's own earlier functions (the student module);
+  and each uses the learner's own earlier functions (the student module); exercise 06 runs
+  with the fast path by default and with the learner's loop in the slow tier (`pytest -m slow`);
 * no exercise notebook, and no helper module it uses, holds a line of an answer;
 * the student module finds a function by its cell's metadata, loads the learner's helpers,
   rejects cells that do more than define, and names the notebook in errors.
@@ -21,6 +22,7 @@ import nbformat
 import pytest
 
 from dnnlib import editions
+from tests.helpers import with_fast_path
 
 ROOT = Path(__file__).resolve().parent.parent
 EXERCISES = ROOT / "exercises"
@@ -183,9 +185,22 @@ def filled(tmp_path_factory):
     return folder
 
 
-@pytest.mark.parametrize("assignment", editions.ASSIGNMENTS)
-def test_filled_exercise_runs_clean(filled, assignment):
-    nb = run_notebook(filled / f"{assignment}.ipynb")
+# Exercise 06 runs twice: by default with its one choice set to the fast path (every cell runs, and
+# the cell comparing the learner's loop with the fast path still runs the learner's functions), and,
+# in the slow tier (`pytest -m slow`), as generated (FAST = False: both long trainings in the learner's loop).
+FILLED_RUNS = [pytest.param(a, False, id=a) for a in editions.ASSIGNMENTS if a != "06_cat_classifier"] + [
+    pytest.param("06_cat_classifier", True, id="06_cat_classifier-fast-path"),
+    pytest.param("06_cat_classifier", False, id="06_cat_classifier-learners-loop", marks=pytest.mark.slow)]
+
+
+@pytest.mark.parametrize("assignment,fast_path", FILLED_RUNS)
+def test_filled_exercise_runs_clean(filled, assignment, fast_path, tmp_path):
+    path = filled / f"{assignment}.ipynb"
+    if fast_path:  # a copy of the filled folder, so the learner's functions are read as they are
+        shutil.copytree(filled, tmp_path, dirs_exist_ok=True)
+        path = tmp_path / path.name
+        nbformat.write(with_fast_path(nbformat.read(path, 4)), path)
+    nb = run_notebook(path)
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert not errors
     test_cells = [c for c in nb.cells if (editions.exercise_key(c) or "").startswith("test_")]

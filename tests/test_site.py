@@ -6,12 +6,14 @@ another host. At a phone's and a desktop's width the chapter list and the page's
 open and close, and wide equations fit or scroll. Every notebook is listed in the intro,
 widgets show a picture, no test marker is shown, and every page opens in Colab and Binder.
 
-Without a chromium the browser tests are skipped, with the reason; CI sets
+The tests in Chromium are the slow tier (`pytest -m slow`, README); the built pages are checked by
+default. Without a chromium the browser tests are skipped, with the reason; CI sets
 DNN_REQUIRE_BROWSER=1 (in .ci/run), which turns that skip into a failure.
 """
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
 import http.server
 import json
@@ -98,12 +100,11 @@ def test_pages_reference_no_other_host(site):
     assert (site / "_static" / "mathjax" / "tex-chtml.js").is_file()
 
 
-def test_pages_render_in_chromium(site, server):
-    browser_path, sync_playwright = need_browser()
+@pytest.mark.slow
+def test_pages_render_in_chromium(site, server, chromium):
     problems = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=browser_path, args=CHROMIUM_ARGS)
-        context = browser.new_context()
+    # the module's one browser (the chromium fixture), in a context of its own
+    with contextlib.closing(chromium.new_context()) as context:
         blocked = []
 
         def only_local(route):
@@ -150,7 +151,6 @@ def test_pages_render_in_chromium(site, server):
             if errors:
                 problems.append(f"{name}: console errors {errors}")
             page.close()
-        browser.close()
     assert not blocked, f"requests to other hosts: {sorted(set(blocked))}"
     assert not problems, "\n".join(problems)
 
@@ -258,6 +258,7 @@ def wait_for_count(page, selector, predicate, what):
     raise AssertionError(f"{what}: {n} links clickable")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind,selector", [("primary", CHAPTERS), ("secondary", CONTENTS)])
 def test_phone_opens_and_closes_the_chapters_and_the_contents(chromium, server, kind, selector):
     page = open_page(chromium, server, "notebooks/02_forward_propagation.html", 390, 844)
@@ -273,6 +274,7 @@ def test_phone_opens_and_closes_the_chapters_and_the_contents(chromium, server, 
     page.close()
 
 
+@pytest.mark.slow
 def test_desktop_hides_and_shows_the_chapter_list(chromium, server):
     page = open_page(chromium, server, "notebooks/02_forward_propagation.html", 1280, 800)
     shown = page.evaluate(CLICKABLE, CHAPTERS)
@@ -284,6 +286,7 @@ def test_desktop_hides_and_shows_the_chapter_list(chromium, server):
     page.close()
 
 
+@pytest.mark.slow
 def test_wide_equations_fit_or_scroll_on_a_phone(chromium, server, site):
     problems = []
     for name in pages(site):
