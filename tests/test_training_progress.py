@@ -30,6 +30,16 @@ from tests.helpers import ROOT, assert_names
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGINT is sent as a POSIX signal")
 
 
+@pytest.fixture(autouse=True)
+def pythons_own_ctrl_c():
+    """Each test starts with Python's own SIGINT handler, as in a terminal or a kernel: a pytest-xdist
+    worker may have been started with SIGINT ignored (measured: one of two workers was), which
+    would swallow the signals these tests send."""
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, before)
+
+
 def problem(n_x=6, m=40, seed=0):
     rng = np.random.default_rng(seed)
     X = rng.standard_normal((n_x, m))
@@ -42,7 +52,10 @@ def problem(n_x=6, m=40, seed=0):
 # ---------------------------------------------------------------------------
 
 STOPPED_BY_SIGINT = textwrap.dedent("""
-    import json, sys
+    import json, signal, sys
+    # Ctrl-C as a terminal gives it: a process started with SIGINT ignored (some pytest-xdist
+    # workers ignore it, and a child inherits that) would never see the signal
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     import numpy as np
     import dnn_utils as d
     from dnnlib.training import stopped_training
