@@ -17,13 +17,17 @@ from __future__ import annotations
 LONGEST_FIRST = [
     "tests/test_classroom.py",        # slow tier: the class autograded by nbgrader, 06 in the student's loop
     "tests/test_editions.py",         # every exercise notebook executed; slow tier: 06 in the learner's loop
-    "tests/test_grading.py",          # a generated class graded in sandboxes
-    "notebooks/07_experiments.ipynb",
+    "tests/test_grading.py",          # the classroom edition built; slow tier: a generated class graded
     "tests/test_grading_partial_credit.py",
-    "tests/test_site.py",             # the website built; slow tier: the pages in Chromium
+    "notebooks/07_experiments.ipynb",
     "notebooks/08_fast_training.ipynb",
     "notebooks/06_cat_classifier.ipynb",
+    "tests/test_grading_hostile_files.py",
+    "tests/test_grading_outside_scoring.py",
+    "tests/test_site.py",             # the website built; slow tier: the pages in Chromium
+    "tests/test_grading_limits.py",
     "tests/test_install.py",
+    "tests/test_grading_student_cells.py",
     "tests/test_fast.py",
 ]
 

@@ -88,6 +88,7 @@ def cells(graded, student, a):
 
 # -- the grades ----------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_correct_answers_score_full_marks_with_no_note(graded, course):
     for a in A:
         r = graded["results"][("correct", a)]
@@ -96,6 +97,7 @@ def test_correct_answers_score_full_marks_with_no_note(graded, course):
     assert sum(graded["results"][("correct", a)]["max"] for a in A) == 29
 
 
+@pytest.mark.slow
 def test_untouched_release_scores_zero_and_says_not_written(graded):
     for a in A:
         for gid, c in cells(graded, "untouched", a).items():
@@ -109,6 +111,7 @@ def test_untouched_release_scores_zero_and_says_not_written(graded):
     ("bug_no_1_over_m", A[3], ["test_linear_backward", "test_L_model_backward"], ["test_sigmoid_backward"],
      "times too large"),
 ])
+@pytest.mark.slow
 def test_seed_post_bug_loses_its_cells_with_the_message_naming_it(graded, kind, a, lose, keep, says):
     got = cells(graded, kind, a)
     for gid in lose:
@@ -118,6 +121,7 @@ def test_seed_post_bug_loses_its_cells_with_the_message_naming_it(graded, kind, 
     assert says in got[lose[0]]["message"], got[lose[0]]
 
 
+@pytest.mark.slow
 def test_partial_credit_for_a_function_right_but_for_one_behaviour(graded):
     """Dividing every layer by sqrt(n_x) instead of its own sqrt(n[l-1]): W1 is right, W2 on are not."""
     c = cells(graded, "partial_fan_in", A[0])["test_initialize_parameters"]
@@ -127,11 +131,13 @@ def test_partial_credit_for_a_function_right_but_for_one_behaviour(graded):
     assert 0 < c["score"] < c["max"], c
 
 
+@pytest.mark.slow
 def test_code_is_read_by_grade_id_with_its_helpers(graded):
     assert graded["results"][("draft_above", A[1])]["score"] == 7      # a wrong draft above the answer
     assert cells(graded, "helper", A[0])["test_initialize_parameters"]["score"] == 2  # a helper in the solution cell
 
 
+@pytest.mark.slow
 def test_a_helper_in_a_cell_of_its_own_counts_as_in_nbgrader(graded):
     # issue 25, item 4: the student's own cells are loaded (definitions, imports, constants)
     r = graded["results"][("helper_outside", A[0])]
@@ -139,6 +145,7 @@ def test_a_helper_in_a_cell_of_its_own_counts_as_in_nbgrader(graded):
     assert r["notes"] == [], r
 
 
+@pytest.mark.slow
 def test_an_error_in_a_reference_function_names_where_it_came_from(graded):
     c = cells(graded, "wrong_call_to_reference", A[4])["test_L_layer_model"]
     assert "your L_layer_model" in c["message"] and "the reference L_model_forward of 02_forward_propagation" in c["message"], c
@@ -146,6 +153,7 @@ def test_an_error_in_a_reference_function_names_where_it_came_from(graded):
         assert not any(re.search(r"/\S*\.ipynb", m) for c in r["cells"].values() for m in c["messages"]), r
 
 
+@pytest.mark.slow
 def test_renamed_notebook_and_restored_test_cells(graded):
     r = graded["results"][("renamed", "03_cost")]
     assert r["score"] == 2 and any("03_cost-Copy1.ipynb" in n for n in r["notes"]), r
@@ -156,6 +164,7 @@ def test_renamed_notebook_and_restored_test_cells(graded):
     assert r["score"] < 2                                                # ... and graded by the real test
 
 
+@pytest.mark.slow
 def test_endless_loop_is_cut_once_and_not_run_again(graded):
     r = graded["results"][("endless_loop", A[1])]
     got = r["cells"]
@@ -165,6 +174,7 @@ def test_endless_loop_is_cut_once_and_not_run_again(graded):
     assert r["seconds"] < 3 * CELL_TIMEOUT + 15, r["seconds"]           # one timeout, not one per cell
 
 
+@pytest.mark.slow
 def test_submission_time_cap_bounds_a_whole_submission(graded, course):
     names = list(A)
     course_a = contract.load_course(course)
@@ -178,6 +188,7 @@ def test_submission_time_cap_bounds_a_whole_submission(graded, course):
     assert r["seconds"] < 15, r["seconds"]
 
 
+@pytest.mark.slow
 def test_crash_and_empty_folder_are_zeros_with_a_reason(graded):
     got = cells(graded, "crash", A[3])
     assert got["test_sigmoid_backward"]["status"] == "kernel-died", got
@@ -186,11 +197,13 @@ def test_crash_and_empty_folder_are_zeros_with_a_reason(graded):
         assert c["status"] == "missing" and "no notebook" in c["message"], c
 
 
+@pytest.mark.slow
 def test_memory_limit_gives_a_clear_error(graded):
     c = cells(graded, "memory_hog", "06_cat_classifier")["test_flatten_images"]
     assert c["score"] == 0 and "MemoryError" in c["message"], c
 
 
+@pytest.mark.slow
 def test_huge_output_is_graded_and_kept_out_of_the_feedback(graded, course):
     r = graded["results"][("huge_output", A[0])]
     assert r["score"] == r["max"], r
@@ -208,6 +221,7 @@ def test_huge_output_is_graded_and_kept_out_of_the_feedback(graded, course):
     ("cheat_always_true", "03_cost", None),                    # objects that always say True
     ("cheat_allclose", "02_forward_propagation", "tampered"),  # np.allclose patched with a frame-inspecting fake
 ])
+@pytest.mark.slow
 def test_cheat_scores_zero_on_its_cells(graded, kind, a, status):
     got = cells(graded, kind, a)
     assert got and all(c["score"] == 0 for c in got.values()), got
@@ -215,6 +229,7 @@ def test_cheat_scores_zero_on_its_cells(graded, kind, a, status):
         assert all(c["status"] == status for c in got.values()), got
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind, a", [("cheat_editable", "02_forward_propagation"), ("cheat_source", "03_cost")])
 def test_those_cheats_would_work_without_the_sandbox(graded, course, kind, a):
     """What makes the two file-reading cheats score 0 is the sandbox's view: unconfined, they win."""
@@ -228,12 +243,14 @@ def test_those_cheats_would_work_without_the_sandbox(graded, course, kind, a):
     assert r["score"] == r["max"], r["cells"]
 
 
+@pytest.mark.slow
 def test_printed_or_written_fake_results_do_not_count(graded):
     """The forger prints result frames and writes them (with a guessed secret) to every fd."""
     c = cells(graded, "forger", "03_cost")["test_compute_cost"]
     assert c["score"] == 0, c
 
 
+@pytest.mark.slow
 def test_always_true_objects_are_refused_by_name(graded):
     c = cells(graded, "cheat_always_true", "03_cost")["test_compute_cost"]
     assert "_Yes" in c["message"], c
@@ -278,6 +295,7 @@ def test_sandbox_hides_the_course_the_checkout_and_the_answers(course, tmp_path)
     assert set(out["root"]) <= {".pyenv"}, out                           # only the interpreter, if it lives there
 
 
+@pytest.mark.slow
 def test_vandal_changes_nobody_elses_grade(graded, course):
     assert source_hashes(course) == graded["before"]
     assert (course / "submitted" / "victim" / A[0] / f"{A[0]}.ipynb").read_bytes() == graded["victim_nb"]
@@ -312,6 +330,7 @@ def gradebook_scores(course: Path, assignments) -> dict:
     return out
 
 
+@pytest.mark.slow
 def test_parallel_run_equals_a_sequential_run(graded, course, tmp_path):
     some = ["04_backward_propagation"]        # bugs, cheats, a crash and a vandal-free victim: 9 submissions
     copy = tmp_path / "course"
@@ -330,6 +349,7 @@ def test_parallel_run_equals_a_sequential_run(graded, course, tmp_path):
 
 # -- what the instructor and the students get back --------------------------------------------------
 
+@pytest.mark.slow
 def test_feedback_never_shows_hidden_test_code(graded, course):
     files = list((course / "feedback").glob("*/*/*.html"))
     assert len(files) >= len(graded["results"]) - 1
@@ -347,6 +367,7 @@ def test_feedback_never_shows_hidden_test_code(graded, course):
     assert "times too large" in fb and "visible tests" in fb           # the message that names the mistake
 
 
+@pytest.mark.slow
 def test_wide_csv_export_for_an_lms(graded, course):
     with open(course / "grades" / "grades.csv", newline="") as f:
         rows = {r["student_id"]: r for r in csv.DictReader(f)}
@@ -362,6 +383,7 @@ def test_wide_csv_export_for_an_lms(graded, course):
     assert "not graded" in rows["bug_AW"]["reasons"]                    # assignments never handed in
 
 
+@pytest.mark.slow
 def test_summary_lists_every_zero_that_is_not_a_wrong_answer(graded, course):
     text = {a: (course / "grades" / f"summary-{a}.txt").read_text() for a in A}
     assert "endless_loop  test_linear_forward: timeout" in text[A[1]]
@@ -372,6 +394,7 @@ def test_summary_lists_every_zero_that_is_not_a_wrong_answer(graded, course):
     assert "correct " not in "".join(text.values())
 
 
+@pytest.mark.slow
 def test_check_prints_whole_messages(graded, course):
     nb = course / "submitted" / "bug_no_1_over_m" / A[3] / f"{A[3]}.ipynb"
     proc = grade_cmd(course, "--check", str(nb))
@@ -420,6 +443,7 @@ def test_renamed_notebooks_are_found(tmp_path):
     assert runner.find_notebook(tmp_path, "03_cost")[0].name == "my work.ipynb"   # the only notebook
 
 
+@pytest.mark.slow
 def test_regrading_one_student_keeps_the_whole_class_in_the_summary(graded, course):
     summary = course / "grades" / f"summary-{A[1]}.txt"
     before = summary.read_text()

@@ -214,3 +214,18 @@ def test_a_grader_failure_on_one_submission_is_that_students_zero_with_the_reaso
     assert (course / "feedback" / "alice" / tiny.NAME / f"{tiny.NAME}.html").is_file()
     with open(course / "grades" / "grades.csv", encoding="utf-8") as f:
         assert {row["student_id"] for row in csv.DictReader(f)} == {"alice", "bob"}
+
+
+def test_a_student_folder_whose_name_is_not_utf8_is_named_and_the_others_are_graded(tmp_path):
+    """Such a name has no place in nbgrader's gradebook, the CSV or the feedback (all text): the run
+    grades everyone else, and the summary names the folder (its bytes) and what to do."""
+    tiny.sandbox_or_skip()
+    course = tiny.make(tmp_path / "course")                        # with nbgrader's gradebook
+    tiny.submit(course, "honest", tiny.notebook())
+    tiny.submit(course, os.fsdecode(b"caf\xe9"), tiny.notebook())
+    results = course_module.grade_assignment(course, tiny.NAME, jobs=2)
+    assert [(r["student"], r["score"]) for r in results] == [("honest", 3)]
+    summary = (course / "grades" / f"summary-{tiny.NAME}.txt").read_text(encoding="utf-8")
+    assert "caf\\xe9" in summary and "not UTF-8" in summary and "rename" in summary, summary
+    with sqlite3.connect(course / "gradebook.db") as db:
+        assert [r[0] for r in db.execute("select id from student")] == ["honest"]

@@ -218,16 +218,19 @@ def grades(graded, student):
     return {a: {gid: c["score"] for gid, c in r["cells"].items()} for (s, a), r in graded.items() if s == student}
 
 
+@pytest.mark.slow
 def test_honest_work_scores_full_marks(graded):
     assert grades(graded, "correct") == FULL
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["constant", "memorised"])
 def test_answers_that_do_no_work_score_zero_in_every_assignment(graded, kind):
     got = grades(graded, kind)
     assert got == EXPECTED[kind], {a: {g: s for g, s in c.items() if s} for a, c in got.items()}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", [
     "bug_AW", "bug_A_prev",               # the visible tests' own setup fails: the same grade under either rule
     "bug_Z_lt_0",
@@ -237,6 +240,7 @@ def test_each_seed_post_bug_gets_the_grade_the_rules_give(graded, kind):
     assert grades(graded, kind) == EXPECTED[kind]
 
 
+@pytest.mark.slow
 def test_a_regrade_gives_every_student_the_same_inputs_and_grades(graded, course):
     """The seed is per course secret, student and assignment: stable across regrades."""
     a = "04_backward_propagation"
@@ -249,6 +253,7 @@ def test_a_regrade_gives_every_student_the_same_inputs_and_grades(graded, course
             [c["messages"] for c in graded[(student, a)]["cells"].values()]      # the same inputs: the same messages
 
 
+@pytest.mark.slow
 def test_each_student_gets_inputs_of_their_own(graded):
     """Two students hand in the same memorised answers: their hidden tests use other inputs (the
     messages name them), and both score 0."""
@@ -259,6 +264,7 @@ def test_each_student_gets_inputs_of_their_own(graded):
     assert len(differ) >= 10, differ        # of 13 cells; a message that names no input can coincide
 
 
+@pytest.mark.slow
 def test_the_seed_secret_is_out_of_the_sandboxs_view(graded, course):
     """A submission that looks for grades/.seed-secret (by its absolute path, and next to the
     grading folder) finds nothing: the inputs of the hidden tests cannot be predicted."""

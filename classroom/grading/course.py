@@ -81,7 +81,28 @@ def students_of(course: Path, assignment: str) -> list[str]:
     if not sub.is_dir():
         return []
     # lexists: a folder that is a symbolic link (even a dangling one) is graded, as a 0 with its reason
-    return sorted(p.name for p in sub.iterdir() if p.is_dir() and os.path.lexists(p / assignment))
+    return sorted(p.name for p in sub.iterdir()
+                  if p.is_dir() and os.path.lexists(p / assignment) and is_student_id(p.name))
+
+
+def is_student_id(name: str) -> bool:
+    """A folder name nbgrader, the CSV and the feedback can hold: text (a name that is not UTF-8
+    comes back from the file system with surrogates, which no UTF-8 file or database accepts)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def unusable_folders(course: Path, assignment: str) -> list[str]:
+    """The folders of submitted/ that hold the assignment but whose name is not a student ID, as
+    the bytes of their name (printable)."""
+    sub = course / "submitted"
+    if not sub.is_dir():
+        return []
+    return sorted(repr(os.fsencode(p.name)) for p in sub.iterdir()
+                  if not is_student_id(p.name) and p.is_dir() and os.path.lexists(p / assignment))
 
 
 def grade_assignment(course: Path, assignment: str, jobs: int | None = None, safe: bool = True,
@@ -127,7 +148,7 @@ def grade_assignment(course: Path, assignment: str, jobs: int | None = None, saf
     # --student regrades a few: the summary still covers everyone graded so far (the store)
     everyone = results if students is None else stored_results(course, assignment)
     tmp = course / OUT / f".summary-{assignment}.txt.tmp"
-    tmp.write_text(summary(a, everyone), encoding="utf-8")
+    tmp.write_text(summary(a, everyone, unusable_folders(course, assignment)), encoding="utf-8")
     tmp.replace(course / OUT / f"summary-{assignment}.txt")
     export_csv(course, assignments)
     return results
@@ -210,8 +231,11 @@ def write_feedback(course: Path, a: contract.Assignment, r: dict) -> Path:
 
 # -- the run's summary, and the wide export ---------------------------------------------------------
 
-def summary(a: contract.Assignment, results: list[dict]) -> str:
+def summary(a: contract.Assignment, results: list[dict], unusable: list[str] = ()) -> str:
     lines = [f"{a.name}: {len(results)} submissions graded"]
+    for name in unusable:
+        lines.append(f"NOT GRADED: submitted/{name}: a folder name that is not UTF-8 is not a student ID "
+                     f"(nbgrader, the CSV and the feedback hold text); rename it to the student's ID and grade again")
     if results:
         mean = sum(r["score"] for r in results) / len(results)
         lines.append(f"mean {mean:.2f} / {a.points:g}; full marks: {sum(r['score'] >= a.points for r in results)}")
