@@ -291,7 +291,6 @@ config = json.loads(sys.argv[1])
 namespace = {}
 exec(compile(open(config["cell"]).read().split("\\ncourse_setup(")[0], "cell", "exec"), namespace)
 sys.modules.pop(config["module"], None)
-sys.path.insert(0, config["site"])
 mount = None
 if config.get("mount_fails"):
     def mount():
@@ -340,7 +339,8 @@ def run_cell_function(tmp_path, edition, outcome, module="dnn_utils", **config):
     args = [sys.executable, "-c", CELL_RUN, json.dumps(config)]
     if edition == "reading":
         args.insert(1, "-S")
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    # the fake pip installs into `site`, a folder on the path from the start (empty until it runs)
+    env = dict(os.environ, PYTHONPATH=str(site))
     r = subprocess.run(args, cwd=work, capture_output=True, text=True, timeout=120, env=env)
     assert r.returncode == 0, r.stderr
     args_file = fake_pip.with_suffix(".args")
