@@ -38,6 +38,11 @@ def _is_definition(node, allow_calls):
         return True  # a docstring or a stray string
     if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
         return allow_calls or not any(isinstance(n, ast.Call) for n in ast.walk(node.value))
+    if isinstance(node, ast.Try):
+        # try: from scipy.special import xlogy / except ImportError: def xlogy(...): a definition
+        # with a fallback, when every branch holds only definitions
+        bodies = [node.body, node.orelse, node.finalbody, *(h.body for h in node.handlers)]
+        return all(_is_definition(n, allow_calls) for body in bodies for n in body)
     return False
 
 

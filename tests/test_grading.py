@@ -181,7 +181,8 @@ def test_submission_time_cap_bounds_a_whole_submission(graded, course):
     a = "02_forward_propagation"
     job = runner.Job(course, course_a[a], [course_a[n] for n in names[:1]],
                      [f for n in names[2:] for f in course_a[n].functions],
-                     course / "grades" / "sandbox-lib" / a, "endless_loop", course / "submitted" / "endless_loop" / a,
+                     course_module.prepare_module_dir(course, course_a[a], list(course_a.values())),
+                     "endless_loop", course / "submitted" / "endless_loop" / a,
                      sandbox.Limits(cell_seconds=30, submission_seconds=2))
     r = runner.grade(job)
     assert all(c["status"] == "timeout" and "time cap" in c["message"] for c in r["cells"].values()), r["cells"]
@@ -237,7 +238,8 @@ def test_those_cheats_would_work_without_the_sandbox(graded, course, kind, a):
     course_a = contract.load_course(course)
     job = runner.Job(course, course_a[a], [course_a[n] for n in names[:names.index(a)]],
                      [f for n in names[names.index(a) + 1:] for f in course_a[n].functions],
-                     course / "grades" / "sandbox-lib" / a, kind, course / "submitted" / kind / a,
+                     course_module.prepare_module_dir(course, course_a[a], list(course_a.values())),
+                     kind, course / "submitted" / kind / a,
                      sandbox.Limits(cell_seconds=CELL_TIMEOUT), safe=False)
     r = runner.grade(job)
     assert r["score"] == r["max"], r["cells"]

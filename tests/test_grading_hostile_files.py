@@ -229,3 +229,29 @@ def test_a_student_folder_whose_name_is_not_utf8_is_named_and_the_others_are_gra
     assert "caf\\xe9" in summary and "not UTF-8" in summary and "rename" in summary, summary
     with sqlite3.connect(course / "gradebook.db") as db:
         assert [r[0] for r in db.execute("select id from student")] == ["honest"]
+
+
+def test_two_runs_at_once_on_one_course_grade_everyone(tmp_path):
+    """A class being graded while a --student regrade of the same assignment starts: each run reads
+    a folder of its own (grades/sandbox-lib/<assignment>-<run>), so neither zeroes the other's."""
+    import threading
+
+    tiny.sandbox_or_skip()
+    course = tiny.make(tmp_path / "course", gradebook=False)
+    students = [f"s{i}" for i in range(6)]
+    for s in students:
+        tiny.submit(course, s, tiny.notebook())
+    got = {}
+
+    def run(key, who):
+        got[key] = course_module.grade_assignment(course, tiny.NAME, jobs=1, students=who, gradebook=False)
+
+    runs = [threading.Thread(target=run, args=("class", students)),
+            threading.Thread(target=run, args=("regrade", students[:2]))]
+    for t in runs:
+        t.start()
+    for t in runs:
+        t.join()
+    assert {r["student"]: r["score"] for r in got["class"]} == dict.fromkeys(students, 3)
+    assert [r["score"] for r in got["regrade"]] == [3, 3]
+    assert not list((course / "grades" / "sandbox-lib").iterdir())      # each run removed its folder

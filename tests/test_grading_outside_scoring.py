@@ -27,6 +27,36 @@ CELL_TIMEOUT = 5.0
 
 # -- the data format, without a sandbox ----------------------------------------------------------
 
+def test_subclasses_of_dict_list_and_tuple_go_as_the_plain_containers():
+    """What an honest function may return (an OrderedDict of parameters, a namedtuple) arrives as a
+    plain dict or tuple, read with the base classes' methods: a subclass's own methods never run."""
+    import collections
+
+    class Loud(dict):
+        def items(self):
+            raise AssertionError("a subclass's method ran")
+
+    Pair = collections.namedtuple("Pair", "W b")
+    value = [collections.OrderedDict(W1=np.ones((2, 2)), b1=np.zeros((2, 1))), Pair(1.0, 2.0),
+             collections.defaultdict(list, a=[1]), Loud(x=3)]
+    back, _ = plain.decode(plain.encode(value)[0])
+    assert [type(v) for v in back] == [dict, tuple, dict, dict]
+    assert np.array_equal(back[0]["W1"], np.ones((2, 2))) and back[1] == (1.0, 2.0)
+    assert back[2] == {"a": [1]} and back[3] == {"x": 3}
+
+
+def test_a_message_of_too_many_values_is_refused_before_it_is_built():
+    """What the trusted side builds from a message is bounded: millions of empty lists (a few bytes
+    each on the wire, about 100 bytes each once built) are refused by the encoder, and a message
+    forged past the encoder is refused by the decoder."""
+    with pytest.raises(plain.NotPlain, match="more than 200,000 values"):
+        plain.encode([[] for _ in range(plain.MAX_VALUES + 1)])
+    n = 3 * plain.MAX_VALUES
+    forged = b"l" + n.to_bytes(4, "little") + b"l\x00\x00\x00\x00" * n
+    with pytest.raises(plain.ProtocolError, match="too many values"):
+        plain.decode(forged)
+
+
 def test_plain_data_round_trips_with_identity_and_generators():
     g = np.random.default_rng(0)
     A_, W = g.standard_normal((3, 2)), g.standard_normal((2, 3))
@@ -261,6 +291,10 @@ def hostile(course: Path) -> dict[str, tuple[str, dict]]:
         "leak_keyerror": ("02_forward_propagation", _cheat(course, "02_forward_propagation", "",
                                                            "raise KeyError(open(__file__).read()[:3000] "
                                                            "if '__file__' in globals() else NAME.__doc__)")),
+        # makes its input what its answer fits: the test's own AL would give cost log 2
+        "mutates_inputs": ("03_cost", _cheat(course, "03_cost", "", "AL[...] = 0.5\nreturn 0.6931471805599453")),
+        # a message no UTF-8 file takes (a lone surrogate): the run still ends with everyone's results
+        "surrogate_message": ("03_cost", _cheat(course, "03_cost", "", "raise ValueError('bad \\ud800 text')")),
     }
 
 
@@ -295,7 +329,8 @@ def test_right_answers_still_earn_full_marks(graded):
 
 
 @pytest.mark.parametrize("student", ["forge_answers", "claims_float", "patch_numpy", "probe", "probe_05",
-                                     "leak_stack", "leak_keyerror", "odd_values"])
+                                     "leak_stack", "leak_keyerror", "odd_values", "mutates_inputs",
+                                     "surrogate_message"])
 def test_a_submission_built_against_the_design_earns_only_its_right_answers(graded, student):
     """None of these computes a right answer, so each earns 0 (not a forged pass)."""
     r = graded["results"][student]
@@ -332,3 +367,18 @@ def test_feedback_never_shows_hidden_test_code_from_hostile_submissions(graded):
     # the leak attempts ran: their (own) messages reached the feedback, capped
     text = messages(graded["results"]["leak_stack"])
     assert "ValueError" in text and len(text) < 3 * 1200
+
+
+def test_a_function_that_changes_its_inputs_is_graded_on_the_inputs_the_test_passed(graded):
+    """The test's arrays stay as the test made them (only update_parameters may change what it is
+    given), so a reference computed after the call is computed from them; the feedback says so."""
+    r = graded["results"]["mutates_inputs"]
+    assert r["score"] == 0, r["cells"]
+    assert "compute_cost changed an array, list or dict it was given, in place" in messages(r), messages(r)
+
+
+def test_a_message_no_utf8_file_takes_is_written_with_a_replacement(graded):
+    r = graded["results"]["surrogate_message"]
+    assert "bad ? text" in messages(r), messages(r)
+    feedback = graded["course"] / "feedback" / "surrogate_message" / "03_cost" / "03_cost.html"
+    assert "bad ? text" in feedback.read_text(encoding="utf-8")

@@ -71,3 +71,15 @@ def test_cell_entropy_gives_independent_generators_per_cell():
     for bad in (-1, 2 ** 64, 1.5, True):
         with pytest.raises(ValueError, match="seed"):
             seeds.cell_entropy(bad, "test_forward")
+
+
+def test_a_changed_submission_draws_new_inputs_and_the_same_one_the_same():
+    """A table of answers built from the inputs an earlier submission's feedback showed does not
+    carry over: the code is part of the seed."""
+    code = [{"grade_id": "compute_cost", "source": "def compute_cost(AL, Y):\n    return 0.0\n"}]
+    changed = [dict(code[0], source=code[0]["source"] + "# one more answer\n")]
+    assert seeds.submission_seed(7, code) == seeds.submission_seed(7, [dict(c) for c in code])
+    assert seeds.submission_seed(7, changed) != seeds.submission_seed(7, code)
+    assert seeds.submission_seed(8, code) != seeds.submission_seed(7, code)
+    with pytest.raises(ValueError, match="seed"):
+        seeds.submission_seed(-1, code)

@@ -173,6 +173,17 @@ def test_definitions_with_the_graders_policy_keeps_assignments_that_call():
     assert 6 in [n.lineno for n in kept] and [n.lineno for n in others] == [11, 12, 13]
 
 
+def test_a_definition_with_a_fallback_is_a_definition():
+    """try: import ... / except ImportError: def ...: loaded as nbgrader runs it, in both policies;
+    a try that does work in a branch is not."""
+    fallback = ("try:\n    from scipy.special import xlogy\nexcept ImportError:\n"
+                "    def xlogy(x, y):\n        return x * math.log(y)\n")
+    working = "try:\n    import math\nexcept ImportError:\n    print('no math')\n"
+    for allow_calls in (False, True):
+        _, kept, others = definitions(fallback + working, "<cell>", allow_calls=allow_calls)
+        assert [n.lineno for n in kept] == [1] and [n.lineno for n in others] == [6]
+
+
 def test_definitions_of_a_cell_that_does_not_parse():
     with pytest.raises(StudentCodeError, match=r"<cell> does not parse: .*\(line 1\)"):
         definitions("def (", "<cell>")

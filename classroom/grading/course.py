@@ -7,7 +7,7 @@ files and the CSV export.
     DIR/grades/results/<assignment>/<student>.json    every cell's score, status, message
     DIR/grades/summary-<assignment>.txt               every zero that is not a wrong answer
     DIR/grades/grades.csv                             one row per student (LMS import)
-    DIR/grades/sandbox-lib/<assignment>/              what the sandbox may read (student module, data)
+    DIR/grades/sandbox-lib/<assignment>-<run>/        what the sandbox may read, while a run lasts
     DIR/feedback/<student>/<assignment>/<assignment>.html
     DIR/gradebook.db                                  nbgrader's gradebook (auto scores)
 """
@@ -19,6 +19,7 @@ import html
 import importlib.util
 import json
 import os
+import secrets
 import shutil
 import warnings
 from concurrent.futures import ThreadPoolExecutor
@@ -43,9 +44,9 @@ def prepare_module_dir(course: Path, a: contract.Assignment, all_assignments: li
     course package it imports (dnnlib: checks, data, the loader of student code, ...) and the data.
     Never an answer of this assignment. The harness runs from this folder, which is how it finds
     the modules."""
-    lib = course / OUT / "sandbox-lib" / a.name
-    if lib.exists():
-        shutil.rmtree(lib)
+    # one folder per run (removed when it ends): two runs at once, a class and a --student regrade,
+    # never rebuild a folder the other's sandboxes are reading
+    lib = course / OUT / "sandbox-lib" / f"{a.name}-{secrets.token_hex(4)}"
     lib.mkdir(parents=True)
     shutil.copyfile(a.folder / "dnn_utils.py", lib / "dnn_utils.py")
     shutil.copyfile(sandbox.HARNESS, lib / "harness.py")
@@ -133,8 +134,11 @@ def grade_assignment(course: Path, assignment: str, jobs: int | None = None, saf
             progress(r)
         return r
 
-    with ThreadPoolExecutor(max_workers=max(1, jobs or os.cpu_count() or 1)) as pool:
-        results = list(pool.map(one, jobs_list))
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, jobs or os.cpu_count() or 1)) as pool:
+            results = list(pool.map(one, jobs_list))
+    finally:
+        shutil.rmtree(lib, ignore_errors=True)
     store = course / OUT / "results" / assignment
     store.mkdir(parents=True, exist_ok=True)
     for r in results:

@@ -30,6 +30,7 @@ import numpy as np
 
 MAX_MESSAGE = 64 * 1024 ** 2     # bytes of one message (an answer the size of 06's data set fits)
 MAX_DEPTH = 64                   # nesting of lists, tuples and dicts
+MAX_VALUES = 200_000             # values in one message (an array is one): bounds what decoding builds
 MAX_TEXT = 1000                  # characters of an exception's message that cross
 
 #: the array and scalar types that may cross: numbers and bools, never objects, strings or records
@@ -70,6 +71,7 @@ class _Encoder:
         self.memo = {}                       # id -> b"A"/b"R" + index
         self.objs = []                       # this message's objects, in order (kept alive)
         self.base = base or []
+        self.count = 0
         for i, o in enumerate(self.base):
             self.memo[id(o)] = b"A" + _U32.pack(i)
 
@@ -83,6 +85,9 @@ class _Encoder:
             raise NotPlain("data larger than %d MB" % (MAX_MESSAGE // 2 ** 20))
         if depth > MAX_DEPTH:
             raise NotPlain(f"data nested more than {MAX_DEPTH} levels deep")
+        self.count += 1
+        if self.count > MAX_VALUES:
+            raise NotPlain(f"data of more than {MAX_VALUES:,} values")
         t = type(x)
         if x is None:
             out += b"N"
@@ -110,7 +115,10 @@ class _Encoder:
             self._container(x.obj, depth, shallow=True)
         elif id(x) in self.memo:
             out += self.memo[id(x)]
-        elif t in (list, tuple, dict) or isinstance(x, (np.ndarray, np.random.RandomState, np.random.Generator)):
+        elif issubclass(t, (list, tuple, dict)) or isinstance(x, (np.ndarray, np.random.RandomState,
+                                                                  np.random.Generator)):
+            # a subclass (OrderedDict, defaultdict, a namedtuple) goes as the plain container it is,
+            # read with the base class's own methods (never the subclass's)
             self._container(x, depth)
         elif t is type and x in _TYPE_NAMES.values():
             name = x.__name__.encode()
@@ -125,12 +133,16 @@ class _Encoder:
         if not shallow:
             self._remember(x)
         t = type(x)
-        if t is list or t is tuple:
-            out += (b"l" if t is list else b"t") + _U32.pack(len(x))
-            for v in x:
+        if issubclass(t, list):
+            out += b"l" + _U32.pack(list.__len__(x))
+            for v in list.__iter__(x):
                 self.enc(v, depth + 1)
-        elif t is dict:
-            out += b"d" + _U32.pack(len(x))
+        elif issubclass(t, tuple):
+            out += b"t" + _U32.pack(tuple.__len__(x))
+            for v in tuple.__iter__(x):
+                self.enc(v, depth + 1)
+        elif issubclass(t, dict):
+            out += b"d" + _U32.pack(dict.__len__(x))
             for k, v in dict.items(x):
                 if type(k) not in (str, int, float, bool, tuple, type(None)) and type(k) not in _SCALAR_TYPES:
                     raise NotPlain(f"dict with a key of type {type(k).__name__}")
@@ -178,6 +190,7 @@ class _Decoder:
         self.pos = 0
         self.objs = []
         self.base = base or []
+        self.count = 0
 
     def take(self, n):
         if n < 0 or self.pos + n > len(self.data):
@@ -192,6 +205,9 @@ class _Decoder:
     def dec(self, depth=0):
         if depth > MAX_DEPTH + 2:
             raise ProtocolError("nested too deep")
+        self.count += 1
+        if self.count > MAX_VALUES + 16:                    # the encoder's cap, and the message's frame
+            raise ProtocolError("too many values")
         tag = bytes(self.take(1))
         if tag == b"N":
             return None

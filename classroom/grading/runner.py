@@ -336,6 +336,18 @@ def student_code(nb: dict, assignment: Assignment) -> tuple[list[dict], dict[str
     return out, found, notes
 
 
+def writable(x):
+    """x with every string made writable as UTF-8: a student's message may hold lone surrogates
+    ("\\ud800"), which no UTF-8 file, CSV or database takes; each becomes "?"."""
+    if isinstance(x, str):
+        return x.encode("utf-8", "replace").decode("utf-8")
+    if isinstance(x, list):
+        return [writable(v) for v in x]
+    if isinstance(x, dict):
+        return {writable(k): writable(v) for k, v in x.items()}
+    return x
+
+
 def test_cell_notes(nb: dict, assignment: Assignment) -> list[str]:
     """Missing or edited locked test cells. Both are graded with the instructor's tests."""
     got = {contract.nbgrader_meta(c).get("grade_id"): contract.cell_source(c)
@@ -439,7 +451,7 @@ class HarnessRun:
                 if not isinstance(frame, dict):
                     yield {"t": "garbled"}
                     return
-                yield frame
+                yield writable(frame)
             remaining = deadline_of() - time.monotonic()
             if remaining <= 0:
                 yield {"t": "timeout"}
@@ -510,7 +522,8 @@ def grade(job: Job) -> dict:
         "reference_names": earlier_names,
         "later": job.later_names,
         "current": list(a.functions),
-        "seed": job.seed if job.seed is not None else seeds.student_seed(job.course, a.name, job.student),
+        "seed": seeds.submission_seed(job.seed if job.seed is not None
+                                      else seeds.student_seed(job.course, a.name, job.student), code),
         # what the sandboxed harness gets: the student's code and which names are whose; no test, no answer
         "harness": {"assignment": a.name, "student": code, "current": list(a.functions), "earlier": earlier_names,
                     "later": job.later_names, "modules": []},
@@ -626,6 +639,11 @@ def scored(test: TestCell, frame: dict, a: Assignment, found: dict, load_info: d
         # the sandbox was stopped in this cell (endless loop, crash, garbled answer): the cell gives 0
         return cell_result(test, frame["status"], message=frame.get("error") or "")
     score, messages = score_cell(test, frame.get("checks", []))
+    for fn in frame.get("changed_inputs") or []:
+        note = (f"{fn} changed an array, list or dict it was given, in place; a course function must not "
+                f"(it was graded on its results, with the test's inputs left as they were)")
+        if note not in messages:
+            messages.append(note)
     absent = [f for f in a.tested_functions(test) if f not in found]
     if frame.get("status") == "timeout":
         status = "timeout"

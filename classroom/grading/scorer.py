@@ -43,6 +43,10 @@ import plain
 import seeds
 
 MAX_MESSAGE = 1000
+# The graded functions whose contract is to change what they are given (the course's
+# update_parameters may update the parameters dict, or its arrays, in place). Any other function's
+# in-place changes to its arguments are not carried back into the test.
+UPDATES_IN_PLACE = {"update_parameters"}
 
 
 class CellStopped(BaseException):
@@ -84,6 +88,7 @@ class Sandbox:
         self.proc = None
         self.loaded = None
         self.tampered = []                      # reported by the harness since the cell began
+        self.changed_inputs = []                # graded functions that changed their inputs, this cell
 
     # -- the process ------------------------------------------------------------------------------
     def start(self):
@@ -173,7 +178,18 @@ class Sandbox:
                 _, ok, changes, value, state, extra = msg
                 if type(extra) is dict and type(extra.get("tampered")) is list:
                     self.tampered += [cap(t) for t in extra["tampered"] if type(t) is str][:20]
-                plain.apply_changes(objs, plain.decode_changes(changes))
+                changes = plain.decode_changes(changes)
+                if name not in UPDATES_IN_PLACE:
+                    # the test keeps its inputs as they were: every value it computes after the call
+                    # (a reference, a guard) is computed from what it passed, never from what the
+                    # student's function made of it. A random generator it passed still moves.
+                    kept = [(i, new) for i, new in changes
+                            if isinstance(objs[i] if type(i) is int and 0 <= i < len(objs) else None,
+                                          (numpy.random.RandomState, numpy.random.Generator))]
+                    if len(kept) < len(changes) and name not in self.changed_inputs:
+                        self.changed_inputs.append(name)
+                    changes = kept
+                plain.apply_changes(objs, changes)
                 if state is not None:
                     numpy.random.set_state(state)
                 if ok == "ok":
@@ -350,7 +366,7 @@ def main():
                  for s in t["statements"]]
         emit({"t": "begin", "cell": grade_id})
         current.update(deadline=time.monotonic() + limits["cell_seconds"], cell=grade_id)
-        box.tampered = []
+        box.tampered, box.changed_inputs = [], []
         ns = dict(test_ns)
         ns["grading_rng"] = numpy.random.default_rng(seeds.cell_entropy(plan["seed"], grade_id))
         checks, error, stop, status, stopped = [], None, False, None, False
@@ -375,7 +391,8 @@ def main():
                 stop, error = True, message(e, False)
                 checks.append([kind, False, error])
         emit({"t": "result", "cell": grade_id, "checks": checks, "error": error, "status": status,
-              "tampered": box.tampered, "stopped": stopped, "timed_out": timed_out})
+              "tampered": box.tampered, "stopped": stopped, "timed_out": timed_out,
+              "changed_inputs": box.changed_inputs})
         if stopped:
             emit({"t": "stopped"})
             os._exit(0)

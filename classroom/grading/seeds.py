@@ -3,7 +3,7 @@
 A student's seed is HMAC-SHA256(course secret, assignment, student): the same at every regrade
 (the secret is kept), different for every student and assignment, and unpredictable to a student,
 who never sees the secret. The secret lives in DIR/grades/.seed-secret, next to the results store:
-the sandbox sees only DIR/grades/sandbox-lib/<assignment>/, never this file.
+the sandbox sees only DIR/grades/sandbox-lib/<assignment>-<run>/, never this file.
 
 The hidden tests see `grading_rng = np.random.default_rng(cell_entropy(seed, grade_id))`, a fresh
 generator per test cell, so one cell's draws never depend on another's.
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import os
 import secrets
 from pathlib import Path
@@ -54,6 +55,17 @@ def student_seed(course: Path, assignment: str, student: str) -> int:
     # a NUL cannot occur in a folder name, so (assignment, student) -> message is one-to-one
     message = f"{assignment}\0{student}".encode("utf-8", "surrogateescape")
     digest = hmac.new(course_secret(course), message, hashlib.sha256).digest()
+    return int.from_bytes(digest[:8], "big")
+
+
+def submission_seed(seed: int, code) -> int:
+    """The student's seed mixed with the code of their submission (any JSON data): the same notebook
+    draws the same inputs at every regrade, and a changed one draws new inputs, so a table of answers
+    built from the inputs an earlier submission's feedback showed does not carry over."""
+    if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < 2 ** 64:
+        raise ValueError(f"submission_seed: expected a seed in [0, 2**64), found {seed!r}")
+    text = json.dumps(code, sort_keys=True, ensure_ascii=True)
+    digest = hashlib.sha256(seed.to_bytes(8, "big") + text.encode("ascii")).digest()
     return int.from_bytes(digest[:8], "big")
 
 
