@@ -317,6 +317,8 @@ def main():
     box = Sandbox(plan, emit, timed_out, reference)
     box.start()
     # -- the course module, the reference answers of the earlier assignments -------------------------
+    # source/<assignment>/dnn_utils.py: a file of the instructor's course folder (one per assignment),
+    # not a module of this project, so it is loaded from where the course keeps it
     spec = importlib.util.spec_from_file_location("dnn_utils", plan["dnn_utils"])
     dnn_utils = importlib.util.module_from_spec(spec)
     sys.modules["dnn_utils"] = dnn_utils
