@@ -259,7 +259,7 @@ def hostile(course: Path) -> dict[str, tuple[str, dict]]:
              "    seen.append('reference code: %d' % len(refs))\n"
              "    names = []\n"
              "    for root, dirs, files in _os.walk('/'):\n"
-             "        skip = ('/proc', '/sys', '/dev', '/usr', '/lib', '/submission', _sys.prefix, _sys.base_prefix)\n"
+             "        skip = ('/proc', '/sys', '/dev', '/usr', '/lib', _sys.prefix, _sys.base_prefix)\n"
              "        dirs[:] = [d for d in dirs if not _os.path.join(root, d).startswith(skip)]\n"
              "        names += [f for f in files if f.endswith('.ipynb') or f in ('scorer.py', 'seeds.py')]\n"
              "    seen.append('files: ' + ','.join(sorted(set(names))))\n"
@@ -293,6 +293,15 @@ def hostile(course: Path) -> dict[str, tuple[str, dict]]:
                                                            "if '__file__' in globals() else NAME.__doc__)")),
         # makes its input what its answer fits: the test's own AL would give cost log 2
         "mutates_inputs": ("03_cost", _cheat(course, "03_cost", "", "AL[...] = 0.5\nreturn 0.6931471805599453")),
+        # its own 'loaded' report, written before the harness's, with fields of the wrong content
+        "forged_loaded": ("03_cost", _cheat(course, "03_cost",
+                                            "import sys as _sys, plain as _plain\n"
+                                            "_F = _plain.send(int(_sys.argv[2]), _plain.encode(['loaded', "
+                                            "{'errors': [], 'ignored': [], 'missing': {'compute_cost': 5}, "
+                                            "'tampered': []}])[0])\n",
+                                            "return 0.0")),
+        # a message no str() can show (an int of 5,000 digits)
+        "huge_int_message": ("03_cost", _cheat(course, "03_cost", "", "raise ValueError(10 ** 5000)")),
         # a message no UTF-8 file takes (a lone surrogate): the run still ends with everyone's results
         "surrogate_message": ("03_cost", _cheat(course, "03_cost", "", "raise ValueError('bad \\ud800 text')")),
     }
@@ -330,7 +339,7 @@ def test_right_answers_still_earn_full_marks(graded):
 
 @pytest.mark.parametrize("student", ["forge_answers", "claims_float", "patch_numpy", "probe", "probe_05",
                                      "leak_stack", "leak_keyerror", "odd_values", "mutates_inputs",
-                                     "surrogate_message"])
+                                     "surrogate_message", "forged_loaded", "huge_int_message"])
 def test_a_submission_built_against_the_design_earns_only_its_right_answers(graded, student):
     """None of these computes a right answer, so each earns 0 (not a forged pass)."""
     r = graded["results"][student]
@@ -343,8 +352,8 @@ def test_an_object_that_claims_to_be_a_float_is_refused_by_name(graded):
 
 def test_nothing_in_the_sandbox_computes_a_course_function_or_holds_an_answer(graded):
     """dnnlib's fast path, cost_of and initial_parameters only raise in the sandbox; no reference
-    code is in the course module; no notebook but the student's own (/submission), no scorer and
-    no seeds file is in its view."""
+    code is in the course module; no notebook (not even the student's own: the reader handed over
+    its code), no scorer and no seeds file is in its view."""
     for student in ("probe", "probe_05"):
         text = messages(graded["results"][student])
         assert "fast: RuntimeError" in text and "cost_of: RuntimeError" in text and "init: RuntimeError" in text, text
@@ -382,3 +391,13 @@ def test_a_message_no_utf8_file_takes_is_written_with_a_replacement(graded):
     assert "bad ? text" in messages(r), messages(r)
     feedback = graded["course"] / "feedback" / "surrogate_message" / "03_cost" / "03_cost.html"
     assert "bad ? text" in feedback.read_text(encoding="utf-8")
+
+
+def test_a_forged_load_report_or_an_unshowable_message_is_that_cells_zero_with_a_reason(graded):
+    """Neither stops the grader: the forged report is a garbled channel (tampered), the message that
+    has no text is shown as such, never as a crash of the grading process."""
+    forged = graded["results"]["forged_loaded"]
+    assert {c["status"] for c in forged["cells"].values()} == {"tampered"}, forged["cells"]
+    huge = graded["results"]["huge_int_message"]
+    assert all(c["status"] != "kernel-died" for c in huge["cells"].values()), huge["cells"]
+    assert "ValueError" in messages(huge), messages(huge)

@@ -478,7 +478,8 @@ def describe(e, where=""):
     base = next((c.__name__ for c in type(e).__mro__ if REBUILT.get(c.__name__) is c), "Exception")
     args = list(getattr(e, "args", ()))
     if type(e) is not REBUILT.get(base) or len(args) > 4 \
-            or not all(type(a) in (str, int, float, bool) or a is None for a in args):
+            or not all(type(a) in (str, float, bool) or a is None or (type(a) is int and -2 ** 63 <= a < 2 ** 63)
+                       for a in args):
         try:                     # a subclass, or arguments that are objects: its text only
             args = [str(e)]
         except Exception:  # noqa: BLE001 (a learner's __str__ may raise)

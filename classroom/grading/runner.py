@@ -7,6 +7,7 @@ the harness (harness.py), inside the sandbox (sandbox.py).
 from __future__ import annotations
 
 import ast
+import builtins
 import json
 import math
 import os
@@ -231,15 +232,37 @@ def _instructors(source: str, theirs: tuple[frozenset, frozenset]) -> bool:
     return source.strip() in theirs[0] or _fingerprint(source) in theirs[1]
 
 
+def _runs_when_assigned(value: ast.expr):
+    """The nodes of an assignment's value that run when it is assigned (a lambda's body does not)."""
+    todo = [value]
+    while todo:
+        node = todo.pop()
+        yield node
+        todo += [c for c in ast.iter_child_nodes(node) if not isinstance(node, ast.Lambda) or c is not node.body]
+
+
+def _does_work(node: ast.AST) -> bool:
+    """A call of a function by its bare name that is not a builtin (L_layer_model(...), a student's
+    train()): the work of a demo or an experiment. np.finfo(float), math.sqrt(2), tuple(...) and a
+    lambda's body define; they are loaded."""
+    if isinstance(node, (ast.Await, ast.Yield, ast.YieldFrom)):
+        return True
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and not hasattr(builtins, node.func.id)
+
+
 def _is_constant_or_definition(node: ast.stmt) -> bool:
-    """What runs of a cell the student added: def, class, import, docstrings, and assignments
-    whose value calls nothing (constants), as a notebook run would define them."""
+    """What runs of a cell the student added: def, class, import, docstrings, assignments whose value
+    does no work (constants such as EPS = np.finfo(float).eps, helpers as lambdas), and a try whose
+    branches hold only these (an import with a fallback), as a notebook run would define them."""
     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)):
         return True
     if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
         return True
     if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
-        return not any(isinstance(n, (ast.Call, ast.Await, ast.Yield, ast.YieldFrom)) for n in ast.walk(node.value))
+        return not any(_does_work(n) for n in _runs_when_assigned(node.value))
+    if isinstance(node, ast.Try):
+        bodies = [node.body, node.orelse, node.finalbody, *(h.body for h in node.handlers)]
+        return all(_is_constant_or_definition(n) for body in bodies for n in body)
     return False
 
 
@@ -404,7 +427,9 @@ class HarnessRun:
         args = ["{in_fd}", "{out_fd}", *sandbox.limit_args(job.limits)]
         self.scratch = None
         if job.safe:
-            cmd = sandbox.bwrap_command(job.module_dir, job.folder if job.folder.is_dir() else None, args)
+            # the student's folder is not in this sandbox's view: the reader handed over the code, and
+            # nothing else of the submission (no file, no markdown) can feed the functions' answers
+            cmd = sandbox.bwrap_command(job.module_dir, None, args)
             env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
             cwd = "/tmp"
         else:

@@ -29,6 +29,7 @@ Frames on stdout (one JSON object per line), read by runner.py:
 """
 import ast
 import builtins
+import copy
 import importlib.util
 import json
 import os
@@ -121,9 +122,13 @@ class Sandbox:
             info = msg[1]
             self.loaded = {k: info.get(k, d) for k, d in
                            (("errors", []), ("ignored", []), ("missing", {}), ("tampered", []))}
-            if not all(isinstance(self.loaded[k], list) for k in ("errors", "ignored", "tampered")) \
-                    or not isinstance(self.loaded["missing"], dict):
+            strings = lambda x: type(x) is list and len(x) <= 1000 and all(type(v) is str for v in x)  # noqa: E731
+            if not all(strings(self.loaded[k]) for k in ("errors", "ignored", "tampered")) \
+                    or type(self.loaded["missing"]) is not dict or len(self.loaded["missing"]) > 1000 \
+                    or not all(type(k) is str and strings(v) for k, v in self.loaded["missing"].items()):
                 raise plain.ProtocolError("a malformed 'loaded' message")
+            self.loaded = {k: {cap(n): [cap(x) for x in v] for n, v in v.items()} if k == "missing"
+                           else [cap(x) for x in v] for k, v in self.loaded.items()}
         except plain.TimedOut:
             self.stop()
             raise CellStopped("timeout", f"loading your code took over {self.limits['load_seconds']:g} s") from None
@@ -225,6 +230,9 @@ class Sandbox:
         try:
             if fn is None:
                 raise NameError(f"{name} is not a function of an earlier assignment")
+            # on copies: the request may name the test's own arrays (identity references to the call's
+            # objects), and a reference that updates in place (update_parameters) must never change them
+            args, kwargs = copy.deepcopy((args, kwargs))
             value, ok = fn(*args, **kwargs), "ok"
         except Exception as e:  # noqa: BLE001 (the reference on the student's inputs: any error goes back)
             value, ok = plain.describe(e, where(e)), "err"
@@ -281,7 +289,10 @@ def where(e):
 
 def message(e, assertion):
     remote = getattr(e, "_remote", None)
-    text = str(e) if not isinstance(e, KeyError) else repr(e.args[0]) if e.args else ""
+    try:
+        text = str(e) if not isinstance(e, KeyError) else repr(e.args[0]) if e.args else ""
+    except Exception:  # noqa: BLE001 (an int of 5,000 digits has no str: the message is not shown)
+        text = "(a message that cannot be shown as text)"
     if assertion:
         return cap(text or f"a check failed ({where(e)})")
     if isinstance(e, NotImplementedError) and not text:
