@@ -18,6 +18,7 @@ Both split a cell with ``definitions`` below.
 from __future__ import annotations
 
 import ast
+import builtins
 import json
 import linecache
 import os
@@ -30,34 +31,55 @@ class StudentCodeError(NotImplementedError):
     """A learner's cell cannot be used: it does not parse, or does more than define."""
 
 
-def _is_definition(node, allow_calls):
-    """Functions, classes, imports, docstrings and constants; with allow_calls, any assignment."""
+def _runs_when_assigned(value):
+    """The nodes of an assignment's value that run when it is assigned (a lambda's body does not)."""
+    todo = [value]
+    while todo:
+        node = todo.pop()
+        yield node
+        todo += [c for c in ast.iter_child_nodes(node) if not isinstance(node, ast.Lambda) or c is not node.body]
+
+
+def _does_work(node):
+    """A call of a function by its bare name that is not a builtin (L_layer_model(...), a learner's
+    train()): the work of a demo or an experiment. np.finfo(float), math.sqrt(2) and tuple(...)
+    define a constant."""
+    if isinstance(node, (ast.Await, ast.Yield, ast.YieldFrom)):
+        return True
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and not hasattr(builtins, node.func.id)
+
+
+def is_definition(node, allow_calls):
+    """Functions, classes, imports, docstrings and constants (an assignment that calls nothing; with
+    allow_calls, the grader's policy, one whose value does no work: see _does_work)."""
     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)):
         return True
     if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
         return True  # a docstring or a stray string
     if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
-        return allow_calls or not any(isinstance(n, ast.Call) for n in ast.walk(node.value))
+        if allow_calls:
+            return not any(_does_work(n) for n in _runs_when_assigned(node.value))
+        return not any(isinstance(n, ast.Call) for n in ast.walk(node.value))
     if isinstance(node, ast.Try):
         # try: from scipy.special import xlogy / except ImportError: def xlogy(...): a definition
         # with a fallback, when every branch holds only definitions
         bodies = [node.body, node.orelse, node.finalbody, *(h.body for h in node.handlers)]
-        return all(_is_definition(n, allow_calls) for body in bodies for n in body)
+        return all(is_definition(n, allow_calls) for body in bodies for n in body)
     return False
 
 
 def definitions(source, filename, *, allow_calls=False):
     """Split a learner's cell into the statements to load and the others.
 
-    Returns (tree, kept, others): the parsed module, its definitions (see _is_definition), and
+    Returns (tree, kept, others): the parsed module, its definitions (see is_definition), and
     the statements that would do work when loaded. Raises StudentCodeError if it does not parse.
     """
     try:
         tree = ast.parse(source, filename)
     except SyntaxError as e:
         raise StudentCodeError(f"{filename} does not parse: {e.msg} (line {e.lineno})") from None
-    kept = [n for n in tree.body if _is_definition(n, allow_calls)]
-    others = [n for n in tree.body if not _is_definition(n, allow_calls)]
+    kept = [n for n in tree.body if is_definition(n, allow_calls)]
+    others = [n for n in tree.body if not is_definition(n, allow_calls)]
     return tree, kept, others
 
 

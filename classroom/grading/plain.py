@@ -473,6 +473,17 @@ class RemoteError(Exception):
     """An exception of the other side whose class is not a builtin one (shown by its own name)."""
 
 
+def reaches(tb, code):
+    """True if the traceback goes on past its first frame into `code` (the error is in that
+    function's body, not in the call of it)."""
+    tb = tb.tb_next
+    while tb is not None:
+        if tb.tb_frame.f_code is code:
+            return True
+        tb = tb.tb_next
+    return False
+
+
 def describe(e, where=""):
     """[builtin base name, shown name, args, where] of an exception: plain data, capped."""
     base = next((c.__name__ for c in type(e).__mro__ if REBUILT.get(c.__name__) is c), "Exception")

@@ -7,7 +7,6 @@ the harness (harness.py), inside the sandbox (sandbox.py).
 from __future__ import annotations
 
 import ast
-import builtins
 import json
 import math
 import os
@@ -20,6 +19,8 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from dnnlib.student import is_definition
 
 from . import contract, extract, sandbox, seeds
 from .contract import Assignment, TestCell
@@ -232,38 +233,12 @@ def _instructors(source: str, theirs: tuple[frozenset, frozenset]) -> bool:
     return source.strip() in theirs[0] or _fingerprint(source) in theirs[1]
 
 
-def _runs_when_assigned(value: ast.expr):
-    """The nodes of an assignment's value that run when it is assigned (a lambda's body does not)."""
-    todo = [value]
-    while todo:
-        node = todo.pop()
-        yield node
-        todo += [c for c in ast.iter_child_nodes(node) if not isinstance(node, ast.Lambda) or c is not node.body]
-
-
-def _does_work(node: ast.AST) -> bool:
-    """A call of a function by its bare name that is not a builtin (L_layer_model(...), a student's
-    train()): the work of a demo or an experiment. np.finfo(float), math.sqrt(2), tuple(...) and a
-    lambda's body define; they are loaded."""
-    if isinstance(node, (ast.Await, ast.Yield, ast.YieldFrom)):
-        return True
-    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and not hasattr(builtins, node.func.id)
-
-
 def _is_constant_or_definition(node: ast.stmt) -> bool:
-    """What runs of a cell the student added: def, class, import, docstrings, assignments whose value
-    does no work (constants such as EPS = np.finfo(float).eps, helpers as lambdas), and a try whose
-    branches hold only these (an import with a fallback), as a notebook run would define them."""
-    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)):
-        return True
-    if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
-        return True
-    if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
-        return not any(_does_work(n) for n in _runs_when_assigned(node.value))
-    if isinstance(node, ast.Try):
-        bodies = [node.body, node.orelse, node.finalbody, *(h.body for h in node.handlers)]
-        return all(_is_constant_or_definition(n) for body in bodies for n in body)
-    return False
+    """What runs of a cell the student added, as a notebook run would define it: the grader's policy
+    of the one splitter of learner cells (dnnlib/student.py): def, class, import, docstrings,
+    assignments whose value does no work (EPS = np.finfo(float).eps, a lambda), and a try whose
+    branches hold only these."""
+    return is_definition(node, allow_calls=True)
 
 
 def _binds(node: ast.stmt) -> set[str]:

@@ -248,15 +248,6 @@ class Sandbox:
 
 
 ASSIGNMENT = [""]
-def _reaches(tb, code):
-    """True if the traceback goes on into `code` (the error is in that function's body)."""
-    tb = tb.tb_next
-    while tb is not None:
-        if tb.tb_frame.f_code is code:
-            return True
-        tb = tb.tb_next
-    return False
-
 
 
 def where(e):
@@ -270,7 +261,7 @@ def where(e):
         if fname.endswith(os.path.join("dnnlib", "checks.py")):   # @checked's wrapper: its input checks
             wrapped = tb.tb_frame.f_locals.get("fn")
             if hasattr(wrapped, "__code__") and wrapped.__code__.co_filename.startswith("<") \
-                    and not _reaches(tb, wrapped.__code__):       # not its body's own error
+                    and not plain.reaches(tb, wrapped.__code__):       # not its body's own error
                 fname, line = wrapped.__code__.co_filename, "its input checks"
         label = None
         if fname.startswith("<reference "):
