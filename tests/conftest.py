@@ -11,7 +11,7 @@ pytest_collection_modifyitems is a hook of the whole session, not of its folder)
 """
 from __future__ import annotations
 
-# Longest first, by the CPU seconds `pytest -p <per-test CPU plugin>` measured for each module in
+# Longest first, by the CPU seconds `python -m pytest -p benchmarks.pytest_cpu` measured for each module in
 # both tiers (the figures are in the closing note of issue 27); a module not listed goes after
 # these, in collection order. A wrong order costs time, never a check.
 LONGEST_FIRST = [
