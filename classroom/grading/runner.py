@@ -233,14 +233,6 @@ def _instructors(source: str, theirs: tuple[frozenset, frozenset]) -> bool:
     return source.strip() in theirs[0] or _fingerprint(source) in theirs[1]
 
 
-def _is_constant_or_definition(node: ast.stmt) -> bool:
-    """What runs of a cell the student added, as a notebook run would define it: the grader's policy
-    of the one splitter of learner cells (dnnlib/student.py): def, class, import, docstrings,
-    assignments whose value does no work (EPS = np.finfo(float).eps, a lambda), and a try whose
-    branches hold only these."""
-    return is_definition(node, allow_calls=True)
-
-
 def _binds(node: ast.stmt) -> set[str]:
     """The global names a top-level definition, import or assignment binds."""
     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -266,7 +258,9 @@ def _extra_cell(source: str, graded: set[str], label: str) -> tuple[str, list[st
     for node in tree.body:
         start = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
         graded_def = bool(_binds(node) & graded)
-        if graded_def or not _is_constant_or_definition(node):
+        # dnnlib/student.py's one rule, the grader's policy: defs, classes, imports, constants
+        # whose value does no work (EPS = np.finfo(float).eps, a lambda), a try of only these
+        if graded_def or not is_definition(node, allow_calls=True):
             for i in range(start - 1, node.end_lineno):
                 lines[i] = ""
             if graded_def:
