@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import generate_assignments
+from tests.helpers import built_once, generate_assignments
 
 ROOT = Path(__file__).resolve().parent.parent
 NAME = "01_tiny"
@@ -55,6 +55,11 @@ def make(path: Path, gradebook: bool = True) -> Path:
     if gradebook:
         generate_assignments(path, [NAME])
     return path
+
+
+def make_shared(tmp_path_factory, dest: Path) -> Path:
+    """A copy at `dest` of the course `make` builds with its gradebook, built once a test session."""
+    return built_once(tmp_path_factory, "tiny-course", make, dest)
 
 
 def submit(course: Path, student: str, nb: dict | None = None, name: str | None = None) -> Path:

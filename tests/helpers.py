@@ -16,6 +16,7 @@ import contextlib
 import io
 import os
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -294,3 +295,43 @@ def generate_assignments(course: Path, names) -> None:
                 assert r["success"], r.get("log", "")[-3000:]
     finally:
         os.environ["PATH"] = old
+
+
+def built_once(tmp_path_factory, name: str, build, dest: Path) -> Path:
+    """A copy at `dest` of the folder `build(folder)` makes, built once a test session.
+
+    Every xdist worker shares one build, in the session's base temporary folder: the first to ask
+    builds it (into `<name>.partial`, renamed when whole) while a file lock holds the others back.
+    The built folder must not record its own path (a course folder does not). `dest` is a copy:
+    a test may change it as it likes."""
+    import fcntl
+
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent                      # the session's folder, above each worker's
+    done = base / f"built-{name}"
+    with open(base / f"built-{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.is_dir():
+            partial = base / f"built-{name}.partial"
+            shutil.rmtree(partial, ignore_errors=True)
+            build(partial)
+            partial.rename(done)
+    shutil.copytree(done, dest, symlinks=True)
+    return dest
+
+
+def make_course(path: Path) -> Path:
+    """The classroom course folder: built from the series (classroom/build.py), with nbgrader's
+    config, and every assignment generated (its release and its gradebook)."""
+    from classroom import build
+
+    build.build(path)
+    shutil.copyfile(ROOT / "classroom" / "nbgrader_config.py", path / "nbgrader_config.py")
+    generate_assignments(path, build.ASSIGNMENTS)
+    return path
+
+
+def course_copy(tmp_path_factory, name: str) -> Path:
+    """A fresh copy of the classroom course folder (make_course), at <a new temporary folder>/course."""
+    return built_once(tmp_path_factory, "course", make_course, tmp_path_factory.mktemp(name) / "course")

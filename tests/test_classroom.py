@@ -30,7 +30,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 from classroom import build  # noqa: E402
-from tests.helpers import POINTS, with_fast_path  # noqa: E402
+from tests.helpers import POINTS, course_copy, with_fast_path  # noqa: E402
 
 ASSIGNMENTS = build.ASSIGNMENTS
 
@@ -148,15 +148,7 @@ def succeeded(result: dict, what: str) -> None:
 @pytest.fixture(scope="module")
 def released(tmp_path_factory):
     """The course folder built from the series, with every assignment's student release."""
-    course = tmp_path_factory.mktemp("course")
-    build.build(course)
-    shutil.copyfile(ROOT / "classroom" / "nbgrader_config.py", course / "nbgrader_config.py")
-    with nbgrader_environment(), warnings.catch_warnings():
-        warnings.simplefilter("ignore")          # SQLAlchemy's warnings from inside nbgrader
-        api = nbgrader_api(course)
-        for assignment in ASSIGNMENTS:
-            succeeded(api.generate_assignment(assignment, force=True, create=True), f"generate {assignment}")
-    return course
+    return course_copy(tmp_path_factory, "classroom")
 
 
 @contextlib.contextmanager

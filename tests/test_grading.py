@@ -28,11 +28,11 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 CLASSROOM = ROOT / "classroom"
 
-from classroom import build, simulate_class
+from classroom import simulate_class
 from classroom.grading import contract, runner, sandbox
 from classroom.grading import course as course_module
 from tests import grading_course as tiny
-from tests.helpers import generate_assignments
+from tests.helpers import course_copy
 
 CELL_TIMEOUT = 5.0   # 05 trains 300 iterations through the scorer (about 0.3 s idle): margin for a loaded CI
 A = simulate_class.ASSIGNMENTS
@@ -47,16 +47,9 @@ def grade_cmd(course: Path, *args: str, env=None) -> subprocess.CompletedProcess
                           capture_output=True, text=True, timeout=600, env=env, check=False)
 
 
-def make_course(path: Path) -> Path:
-    build.build(path)
-    shutil.copyfile(CLASSROOM / "nbgrader_config.py", path / "nbgrader_config.py")
-    generate_assignments(path, A)
-    return path
-
-
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
-    return make_course(tmp_path_factory.mktemp("grading") / "course")
+    return course_copy(tmp_path_factory, "grading")
 
 
 def source_hashes(course: Path) -> dict[str, str]:

@@ -89,7 +89,7 @@ def _hostile(course: Path) -> dict[str, tuple[callable, list[str]]]:
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     tiny.sandbox_or_skip()
-    course = tiny.make(tmp_path_factory.mktemp("hostile") / "course")
+    course = tiny.make_shared(tmp_path_factory, tmp_path_factory.mktemp("hostile") / "course")
     tiny.submit(course, "honest", tiny.notebook())
     inside = tiny.submit(course, "link_inside")
     (inside / "work").mkdir()
@@ -216,11 +216,11 @@ def test_a_grader_failure_on_one_submission_is_that_students_zero_with_the_reaso
         assert {row["student_id"] for row in csv.DictReader(f)} == {"alice", "bob"}
 
 
-def test_a_student_folder_whose_name_is_not_utf8_is_named_and_the_others_are_graded(tmp_path):
+def test_a_student_folder_whose_name_is_not_utf8_is_named_and_the_others_are_graded(tmp_path, tmp_path_factory):
     """Such a name has no place in nbgrader's gradebook, the CSV or the feedback (all text): the run
     grades everyone else, and the summary names the folder (its bytes) and what to do."""
     tiny.sandbox_or_skip()
-    course = tiny.make(tmp_path / "course")                        # with nbgrader's gradebook
+    course = tiny.make_shared(tmp_path_factory, tmp_path / "course")    # with nbgrader's gradebook
     tiny.submit(course, "honest", tiny.notebook())
     tiny.submit(course, os.fsdecode(b"caf\xe9"), tiny.notebook())
     results = course_module.grade_assignment(course, tiny.NAME, jobs=2)

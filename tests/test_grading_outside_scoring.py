@@ -19,7 +19,8 @@ import pytest
 
 from classroom import simulate_class
 from classroom.grading import contract, plain
-from tests.test_grading import _sandbox_or_skip, grade_cmd, make_course
+from tests.helpers import course_copy
+from tests.test_grading import _sandbox_or_skip, grade_cmd
 
 A = simulate_class.ASSIGNMENTS
 CELL_TIMEOUT = 5.0
@@ -310,7 +311,7 @@ def hostile(course: Path) -> dict[str, tuple[str, dict]]:
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     _sandbox_or_skip()
-    course = make_course(tmp_path_factory.mktemp("outside") / "course")
+    course = course_copy(tmp_path_factory, "outside")
     subs = hostile(course)
     subs["right"] = ("03_cost", simulate_class.answered(course, "03_cost"))
     for student, (a, nb) in subs.items():

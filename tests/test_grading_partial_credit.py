@@ -21,8 +21,8 @@ import pytest
 
 from classroom import simulate_class
 from classroom.grading import contract
-from tests.helpers import POINTS
-from tests.test_grading import _sandbox_or_skip, grade_cmd, make_course
+from tests.helpers import POINTS, course_copy
+from tests.test_grading import _sandbox_or_skip, grade_cmd
 
 A = simulate_class.ASSIGNMENTS
 SEEDS = [None, 1, 2, 3, 4, 5, 2 ** 63 + 12345]   # None: no grading_rng (nbgrader autograde): the fallback
@@ -30,7 +30,7 @@ SEEDS = [None, 1, 2, 3, 4, 5, 2 ** 63 + 12345]   # None: no grading_rng (nbgrade
 
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
-    return make_course(tmp_path_factory.mktemp("partial") / "course")
+    return course_copy(tmp_path_factory, "partial")
 
 
 # -- the hidden tests, run on the trusted side -------------------------------------------------------
