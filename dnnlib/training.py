@@ -283,14 +283,18 @@ def _jupyter_kernel():
     return getattr(shell, "kernel", None)
 
 
+#: seconds a training runs before its bar shows: a short one leaves no bar behind
+BAR_DELAY = 1.0
+
+
 def progress_bar(total, name):
     """A tqdm bar of `total` iterations labelled `name` (tqdm.auto: a widget in a notebook, text in a
-    terminal), shown once the training has run for a second; None if tqdm is not installed."""
+    terminal), shown once the training has run for BAR_DELAY seconds; None if tqdm is not installed."""
     try:
         from tqdm.auto import tqdm
     except ImportError:
         return None
-    return tqdm(total=int(total), desc=name, unit="it", delay=1.0, mininterval=0.25, leave=True)
+    return tqdm(total=int(total), desc=name, unit="it", delay=BAR_DELAY, mininterval=0.25, leave=True)
 
 
 # ---------------------------------------------------------------------------

@@ -93,7 +93,7 @@ def test_a_sigint_keeps_what_was_trained_and_says_so(model):
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         assert process.stdout.readline().strip() == "training"
-        time.sleep(0.6)  # some hundreds of iterations
+        time.sleep(0.3)  # some thousands of iterations
         process.send_signal(signal.SIGINT)
         out, err = process.communicate(timeout=300)
     finally:
@@ -253,14 +253,15 @@ def test_no_bar_by_default_under_pytest(monkeypatch):
 
 KERNEL_CELL = textwrap.dedent("""
     import time
-    import numpy as np, dnn_utils as d
+    import numpy as np, dnn_utils as d, dnnlib.training
+    dnnlib.training.BAR_DELAY = 0.1   # the bar shows sooner; the training still outlasts it
     rng = np.random.default_rng(0)
     X = rng.standard_normal((20, 50)); Y = (X[:1] > 0).astype(float)
     def slow_cost(AL, Y, cost=d.compute_cost):
-        time.sleep(0.005)  # 300 iterations: a second and a half, past the bar's one-second delay
+        time.sleep(0.005)  # 100 iterations: half a second, past the bar's delay
         return cost(AL, Y)
     d.compute_cost = slow_cost
-    d.L_layer_model(X, Y, [20, 5, 1], 0.01, 300)
+    d.L_layer_model(X, Y, [20, 5, 1], 0.01, 100)
     print("trained")
 """)
 
@@ -301,7 +302,7 @@ def test_a_kernel_shows_the_bar_to_a_frontend_and_not_to_a_tool_executing_the_no
             if msg["parent_header"].get("msg_id") != msg_id:
                 continue
             if msg["msg_type"] == "stream" and "started" in msg["content"]["text"]:
-                time.sleep(1.5)
+                time.sleep(0.5)   # about 100 iterations in
                 km.interrupt_kernel()
             if msg["msg_type"] in ("stream", "error"):
                 stopped.append(msg["content"])
