@@ -3,7 +3,8 @@
 * exercises/ is exactly what `python tools/editions.py` writes;
 * with every blank filled with the reference answer, every exercise notebook runs clean,
   and each uses the learner's own earlier functions (the student module); exercise 06 runs
-  with the fast path by default and with the learner's loop in the slow tier (`pytest -m slow`);
+  with the fast path through its cost curves by default, and whole with the learner's loop
+  in the slow tier (`pytest -m slow`);
 * no exercise notebook, and no helper module it uses, holds a line of an answer;
 * the student module finds a function by its cell's metadata, loads the learner's helpers,
   rejects cells that do more than define, and names the notebook in errors.
@@ -185,12 +186,27 @@ def filled(tmp_path_factory):
     return folder
 
 
-# Exercise 06 runs twice: by default with its one choice set to the fast path (every cell runs, and
-# the cell comparing the learner's loop with the fast path still runs the learner's functions), and,
-# in the slow tier (`pytest -m slow`), as generated (FAST = False: both long trainings in the learner's loop).
+# Exercise 06 runs twice. By default: with its one choice set to the fast path (the cell comparing
+# the learner's loop with the fast path still runs the learner's functions), through the two models'
+# cost curves; the sections after them (from the five seeds on) are the reading edition's cells
+# unchanged (checked below), which nbval runs in notebook 06. In the slow tier (`pytest -m slow`):
+# every cell, as generated (FAST = False: both long trainings in the learner's loop).
 FILLED_RUNS = [pytest.param(a, False, id=a) for a in editions.ASSIGNMENTS if a != "06_cat_classifier"] + [
     pytest.param("06_cat_classifier", True, id="06_cat_classifier-fast-path"),
     pytest.param("06_cat_classifier", False, id="06_cat_classifier-learners-loop", marks=pytest.mark.slow)]
+FAST_PATH_RUN_STOPS_AT = "by_seed = "   # the first cell of the five seeds' section
+
+
+def through_the_cost_curves(nb):
+    """Exercise 06 without the cells from FAST_PATH_RUN_STOPS_AT on, each asserted to be a cell of
+    notebook 06 (the reading edition) as it is there."""
+    at = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and FAST_PATH_RUN_STOPS_AT in c.source]
+    assert len(at) == 1, f"expected one cell of exercise 06 holding {FAST_PATH_RUN_STOPS_AT!r}, found {len(at)}"
+    reading = {c.source for c in nbformat.read(ROOT / "notebooks" / "06_cat_classifier.ipynb", 4).cells}
+    left_out = [c for c in nb.cells[at[0]:] if c.cell_type == "code"]
+    assert left_out and all(c.source in reading for c in left_out)
+    nb.cells = nb.cells[:at[0]]
+    return nb
 
 
 @pytest.mark.parametrize("assignment,fast_path", FILLED_RUNS)
@@ -199,7 +215,7 @@ def test_filled_exercise_runs_clean(filled, assignment, fast_path, tmp_path):
     if fast_path:  # a copy of the filled folder, so the learner's functions are read as they are
         shutil.copytree(filled, tmp_path, dirs_exist_ok=True)
         path = tmp_path / path.name
-        nbformat.write(with_fast_path(nbformat.read(path, 4)), path)
+        nbformat.write(through_the_cost_curves(with_fast_path(nbformat.read(path, 4))), path)
     nb = run_notebook(path)
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert not errors
