@@ -6,6 +6,15 @@ import os
 BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS")
 
 
+def pytest_xdist_auto_num_workers(config):
+    """`-n auto` (the test command's): one worker more than the cores this process may use. Part of the run
+    waits instead of computing (kernels starting, sandboxes set up, subprocesses, a browser), and the
+    extra worker fills those waits. PYTEST_XDIST_AUTO_NUM_WORKERS, when set, still decides."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None  # xdist's own hook reads it
+    return len(os.sched_getaffinity(0)) + 1 if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1) + 1
+
+
 def pytest_configure(config):
     # One BLAS thread per process when the tests run on several workers (the test command's
     # -n auto): each worker, and each notebook kernel it starts, inherits it. With two workers

@@ -2,9 +2,9 @@
 
 * exercises/ is exactly what `python tools/editions.py` writes;
 * with every blank filled with the reference answer, every exercise notebook runs clean,
-  and each uses the learner's own earlier functions (the student module); exercise 06 runs
-  with the fast path through its cost curves by default, and whole with the learner's loop
-  in the slow tier (`pytest -m slow`);
+  and each uses the learner's own earlier functions (the student module); by default exercise
+  06 runs with the fast path through its cost curves; the slow tier (`pytest -m slow`) runs
+  01 to 05 and 06 whole, 06 with the learner's loop;
 * no exercise notebook, and no helper module it uses, holds a line of an answer;
 * the student module finds a function by its cell's metadata, loads the learner's helpers,
   rejects cells that do more than define, and names the notebook in errors.
@@ -186,12 +186,16 @@ def filled(tmp_path_factory):
     return folder
 
 
-# Exercise 06 runs twice. By default: with its one choice set to the fast path (the cell comparing
+# By default, exercise 06: it trains with the learner's functions of 01 to 05, each read from its
+# notebook by the student module. It runs with its one choice set to the fast path (the cell comparing
 # the learner's loop with the fast path still runs the learner's functions), through the two models'
 # cost curves; the sections after them (from the five seeds on) are the reading edition's cells
 # unchanged (checked below), which nbval runs in notebook 06. In the slow tier (`pytest -m slow`):
-# every cell, as generated (FAST = False: both long trainings in the learner's loop).
-FILLED_RUNS = [pytest.param(a, False, id=a) for a in editions.ASSIGNMENTS if a != "06_cat_classifier"] + [
+# exercises 01 to 05 each run whole (their cells other than the blanks are the reading edition's,
+# which nbval runs by default), and 06 runs every cell as generated (FAST = False: both long
+# trainings in the learner's loop).
+FILLED_RUNS = [pytest.param(a, False, id=a, marks=pytest.mark.slow)
+               for a in editions.ASSIGNMENTS if a != "06_cat_classifier"] + [
     pytest.param("06_cat_classifier", True, id="06_cat_classifier-fast-path"),
     pytest.param("06_cat_classifier", False, id="06_cat_classifier-learners-loop", marks=pytest.mark.slow)]
 FAST_PATH_RUN_STOPS_AT = "by_seed = "   # the first cell of the five seeds' section

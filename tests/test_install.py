@@ -1,6 +1,9 @@
 """The project installs anywhere: a wheel built from this tree carries the library (dnnlib),
 the dataset and the dataset's commands, and the learner's install is lean (no nbgrader, every
-imported library declared)."""
+imported library declared).
+
+Building and installing the wheel is the slow tier (`pytest -m slow`, README); the rest runs by default.
+"""
 from __future__ import annotations
 
 import ast
@@ -83,6 +86,7 @@ def test_every_console_command_names_a_main_function():
         assert callable(getattr(importlib.import_module(module), function)), command
 
 
+@pytest.mark.slow
 def test_wheel_carries_modules_and_dataset(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     assert {f"{m}.py" for m in MODULES} <= names
@@ -116,6 +120,7 @@ def installed(wheel, tmp_path_factory):
     return run, target
 
 
+@pytest.mark.slow
 def test_installed_wheel_loads_data_from_another_folder(installed, tmp_path):
     run, target = installed
     script = ("import dnn_utils\n"
@@ -128,6 +133,7 @@ def test_installed_wheel_loads_data_from_another_folder(installed, tmp_path):
     assert shapes == "(209, 64, 64, 3) (1, 209) (50, 64, 64, 3) (1, 50)"
 
 
+@pytest.mark.slow
 def test_installed_wheel_runs_the_dataset_commands(installed, tmp_path):
     """The console commands and `python -m dnnlib.datasets.<module>` of a plain (non-editable) install."""
     run, target = installed
@@ -146,6 +152,7 @@ def test_installed_wheel_runs_the_dataset_commands(installed, tmp_path):
     assert sorted(os.listdir(target / "dnn_course_data")) == ["test_catvnoncat.h5", "train_catvnoncat.h5"]
 
 
+@pytest.mark.slow
 def test_installed_wheel_draws_notebook_07s_bigger_test_set(installed, tmp_path):
     """dnnlib.explore imports the dataset's generator as a module: it works without a clone."""
     run, target = installed

@@ -6,8 +6,8 @@ another host. At a phone's and a desktop's width the chapter list and the page's
 open and close, and wide equations fit or scroll. Every notebook is listed in the intro,
 widgets show a picture, no test marker is shown, and every page opens in Colab and Binder.
 
-The tests in Chromium are the slow tier (`pytest -m slow`, README); the built pages are checked by
-default. Without a chromium the browser tests are skipped, with the reason; CI sets
+The whole module is the slow tier (`pytest -m slow`, README): Jupyter Book's build is most of its
+time. Without a chromium the browser tests are skipped, with the reason; CI sets
 DNN_REQUIRE_BROWSER=1 (in .ci/run), which turns that skip into a failure.
 """
 from __future__ import annotations
@@ -27,6 +27,8 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 from tools import build_site
+
+pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -100,7 +102,6 @@ def test_pages_reference_no_other_host(site):
     assert (site / "_static" / "mathjax" / "tex-chtml.js").is_file()
 
 
-@pytest.mark.slow
 def test_pages_render_in_chromium(site, server, chromium):
     problems = []
     # the module's one browser (the chromium fixture), in a context of its own
@@ -258,7 +259,6 @@ def wait_for_count(page, selector, predicate, what):
     raise AssertionError(f"{what}: {n} links clickable")
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("kind,selector", [("primary", CHAPTERS), ("secondary", CONTENTS)])
 def test_phone_opens_and_closes_the_chapters_and_the_contents(chromium, server, kind, selector):
     page = open_page(chromium, server, "notebooks/02_forward_propagation.html", 390, 844)
@@ -274,7 +274,6 @@ def test_phone_opens_and_closes_the_chapters_and_the_contents(chromium, server, 
     page.close()
 
 
-@pytest.mark.slow
 def test_desktop_hides_and_shows_the_chapter_list(chromium, server):
     page = open_page(chromium, server, "notebooks/02_forward_propagation.html", 1280, 800)
     shown = page.evaluate(CLICKABLE, CHAPTERS)
@@ -286,7 +285,6 @@ def test_desktop_hides_and_shows_the_chapter_list(chromium, server):
     page.close()
 
 
-@pytest.mark.slow
 def test_wide_equations_fit_or_scroll_on_a_phone(chromium, server, site):
     problems = []
     for name in pages(site):
