@@ -31,12 +31,12 @@ from benchmarks import bench_training as bench
 N_X, N_1 = 12288, 20  # the course's input size and first hidden layer
 
 
-def sweep(ms, dtype, repeats, seed=0):
+def sweep(ms, dtype, repeats, seed=0, n_x=N_X):
     """[(m, ms per iteration in F order, in C order)], medians of `repeats` rounds taken in turn."""
     rng = np.random.default_rng(seed)
     rows = []
     for m in ms:
-        X = rng.random((N_X, m)).astype(dtype)
+        X = rng.random((n_x, m)).astype(dtype)
         per_run = max(1, round(3000 / m))  # iterations per timed run: ~10 ms or more
         tasks = {"F": bench.gemm_floor_task(np.asfortranarray(X), N_1, per_run, transposed=True),
                  "C": bench.gemm_floor_task(np.ascontiguousarray(X), N_1, per_run, transposed=False)}
@@ -52,13 +52,14 @@ def main(argv=None):
     parser.add_argument("--dtype", choices=["float64", "float32"], default="float64")
     parser.add_argument("--threads", type=int, default=None, help="BLAS threads (needs threadpoolctl)")
     parser.add_argument("--repeats", type=int, default=9)
+    parser.add_argument("--n-x", type=int, default=N_X, help="input size (default: the course's, 12288)")
     args = parser.parse_args(argv)
     dtype = np.dtype(args.dtype).type
 
     def run():
-        print(f"{args.dtype}, X (12288, m); ms per iteration of Z1 and dW1, median of {args.repeats}")
+        print(f"{args.dtype}, X ({args.n_x}, m); ms per iteration of Z1 and dW1, median of {args.repeats}")
         print(f"{'m':>6} {'F order':>8} {'C order':>8} {'F / C':>6}")
-        for m, f, c in sweep(args.m, dtype, args.repeats):
+        for m, f, c in sweep(args.m, dtype, args.repeats, n_x=args.n_x):
             print(f"{m:6d} {f:8.2f} {c:8.2f} {f / c:6.2f}")
 
     if args.threads is None:

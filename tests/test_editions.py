@@ -4,7 +4,7 @@
 * with every blank filled with the reference answer, every exercise notebook runs clean,
   and each uses the learner's own earlier functions (the student module); by default exercise
   06 runs with the fast path through its cost curves; the slow tier (`pytest -m slow`) runs
-  01 to 05 and 06 whole, 06 with the learner's loop;
+  01 to 05 and 06 whole, 06 with the learner's loop, and 06 with a broken backward pass;
 * no exercise notebook, and no helper module it uses, holds a line of an answer;
 * the student module finds a function by its cell's metadata, loads the learner's helpers,
   rejects cells that do more than define, and names the notebook in errors.
@@ -313,6 +313,7 @@ def test_the_student_module_imports_the_learners_functions_from_its_folder(tmp_p
     assert "linear_forward is not written yet" in done.stdout and "02_forward_propagation" in done.stdout
 
 
+@pytest.mark.slow  # exercise 06 in the learner's loop, as the slow tier's whole run of it
 def test_exercise_06_trains_the_learners_functions_and_names_a_broken_backward(tmp_path):
     """Exercise 06 trains with the learner's own loop (FAST = False): a backward pass that uses the
     sigmoid's derivative in the hidden layers stops it, at the comparison with the fast path, with a

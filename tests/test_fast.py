@@ -433,10 +433,12 @@ def test_compare_versions_runs(capsys):
 def test_layout_sweep_runs(capsys):
     """benchmarks/layout_sweep.py prints a row per m: both layouts' times and their ratio."""
     sweep = layout_sweep
-    assert sweep.main(["--m", "5", "9", "--repeats", "1"]) == 0
-    rows = [line.split() for line in capsys.readouterr().out.splitlines()[2:]]
+    assert sweep.main(["--m", "5", "9", "--repeats", "1", "--n-x", "300"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    rows = [line.split() for line in lines[2:]]
+    assert "X (300, m)" in lines[0]
     assert [row[0] for row in rows] == ["5", "9"] and all(len(row) == 4 for row in rows)
-    assert [(m, f > 0, c > 0) for m, f, c in sweep.sweep([3], np.float32, 1)] == [(3, True, True)]
+    assert [(m, f > 0, c > 0) for m, f, c in sweep.sweep([3], np.float32, 1, n_x=300)] == [(3, True, True)]
 
 
 def test_bench_training_smoke(capsys, tmp_path):

@@ -108,6 +108,7 @@ def test_added_cells_keep_their_notebook_order_around_the_solution_cells(tmp_pat
     assert order == ["cell 1", "double", "cell 5", "scale"], order     # B lands 5th once A is in
 
 
+@pytest.mark.slow  # nbgrader's own run of the notebook: the slow tier, with the classes nbgrader autogrades
 def test_a_notebook_with_its_own_helper_cells_passes_nbgrader_validate(tmp_path):
     """The notebooks above are valid for nbgrader itself: it runs them whole and they pass."""
     nb_path = tmp_path / f"{tiny.NAME}.ipynb"
