@@ -12,23 +12,29 @@ pytest_collection_modifyitems is a hook of the whole session, not of its folder)
 from __future__ import annotations
 
 # Longest first, by the CPU seconds `python -m pytest -p benchmarks.pytest_cpu` measured for each module in
-# both tiers (the figures are in the closing note of issue 27); a module not listed goes after
+# both tiers (the figures are in the closing notes of issue 27); a module not listed goes after
 # these, in collection order. A wrong order costs time, never a check.
 LONGEST_FIRST = [
     "tests/test_classroom.py",        # slow tier: the class autograded by nbgrader, 06 in the student's loop
-    "tests/test_editions.py",         # every exercise notebook executed; slow tier: 06 in the learner's loop
     "tests/test_grading.py",          # the classroom edition built; slow tier: a generated class graded
-    "tests/test_grading_partial_credit.py",
     "notebooks/07_experiments.ipynb",
-    "notebooks/08_fast_training.ipynb",
+    "tests/test_editions.py",         # exercise 06 executed; slow tier: 01-06 whole, 06 in the learner's loop
     "notebooks/06_cat_classifier.ipynb",
+    "tests/test_site.py",             # slow tier: the website built and opened in Chromium
+    "notebooks/08_fast_training.ipynb",
     "tests/test_grading_hostile_files.py",
+    "tests/test_tools_files.py",
+    "tests/test_install.py",          # slow tier: the wheel built and installed
     "tests/test_grading_outside_scoring.py",
-    "tests/test_site.py",             # the website built; slow tier: the pages in Chromium
-    "tests/test_grading_limits.py",
-    "tests/test_install.py",
-    "tests/test_grading_student_cells.py",
+    "tests/test_grading_partial_credit.py",
     "tests/test_fast.py",
+    "tests/test_make_preview.py",
+    "tests/test_files.py",
+    "notebooks/05_update_parameters.ipynb",
+    "tests/test_explore.py",
+    "tests/test_training_progress.py",
+    "tests/test_grading_student_cells.py",
+    "tests/test_grading_limits.py",
 ]
 
 
