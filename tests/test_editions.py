@@ -5,6 +5,8 @@
   and each uses the learner's own earlier functions (the student module); by default exercise
   06 runs with the fast path through its cost curves; the slow tier (`pytest -m slow`) runs
   01 to 05 and 06 whole, 06 with the learner's loop, and 06 with a broken backward pass;
+  untouched exercises stop at their first blank (the slow tier: two kernels; the student
+  module's messages are checked by default in tests/test_student_loader.py);
 * no exercise notebook, and no helper module it uses, holds a line of an answer;
 * the student module finds a function by its cell's metadata, loads the learner's helpers,
   rejects cells that do more than define, and names the notebook in errors.
@@ -228,6 +230,7 @@ def test_filled_exercise_runs_clean(filled, assignment, fast_path, tmp_path):
                               for c in test_cells)
 
 
+@pytest.mark.slow  # two kernels; the student module's messages: tests/test_student_loader.py
 def test_untouched_exercises_stop_at_the_first_blank(tmp_path, monkeypatch):
     from nbclient.exceptions import CellExecutionError
 

@@ -5,6 +5,7 @@ the dataset writers (make_catvnoncat.write_pair).
   naming the file, what was expected and what was found;
 * files are complete or absent: a failed or killed write leaves the old file and no temporary
   file, and the next run removes the temporary files of dead runs (not those of live ones);
+  writers killed (SIGKILL) at several moments are the slow tier (`pytest -m slow`);
 * saved files respect the umask; a full disk is a clear error (OSError ENOSPC), in the
   functions and in the generator command.
 """
@@ -217,6 +218,7 @@ WRITER = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow  # ten writer processes killed; the failed writes of the default run inject their failures
 @pytest.mark.parametrize("what", ["dataset", "parameters"])
 def test_sigkill_during_writes_never_leaves_a_usable_mixed_result(tmp_path, what):
     outcomes = set()

@@ -231,6 +231,7 @@ def test_a_student_folder_whose_name_is_not_utf8_is_named_and_the_others_are_gra
         assert [r[0] for r in db.execute("select id from student")] == ["honest"]
 
 
+@pytest.mark.slow  # two whole gradings at once
 def test_two_runs_at_once_on_one_course_grade_everyone(tmp_path):
     """A class being graded while a --student regrade of the same assignment starts: each run reads
     a folder of its own (grades/sandbox-lib/<assignment>-<run>), so neither zeroes the other's."""
