@@ -1,6 +1,17 @@
 """Project-wide pytest setup."""
 
 import os
+import sys
+
+# nbval is loaded from here (`-p no:nbval` in pyproject.toml's addopts keeps pytest from loading it
+# first, by its entry point) so that this line comes before it: nbval imports nbformat, nbformat
+# imports jsonschema, and jsonschema imports rfc3987_syntax whenever it is installed (JupyterLab's
+# jupyter-events installs it), which compiles 39 Lark grammars on import: about a second of CPU in
+# each pytest process, for jsonschema's "iri" formats, which no notebook schema uses. A None in
+# sys.modules makes that import fail, and jsonschema goes on without those formats. The subprocesses
+# the tests start (the tools, nbgrader) import it as a user's would.
+sys.modules.setdefault("rfc3987_syntax", None)
+pytest_plugins = ["nbval.plugin"]
 
 #: the variables that set how many threads numpy's BLAS (OpenBLAS, MKL, BLIS) and OpenMP start
 BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS")
