@@ -218,7 +218,7 @@ WRITER = textwrap.dedent("""
 """)
 
 
-@pytest.mark.slow  # ten writer processes killed; the failed writes of the default run inject their failures
+@pytest.mark.slow  # ten writer processes killed; by default the failed writes above are injected in-process
 @pytest.mark.parametrize("what", ["dataset", "parameters"])
 def test_sigkill_during_writes_never_leaves_a_usable_mixed_result(tmp_path, what):
     outcomes = set()
